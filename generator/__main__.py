@@ -1,0 +1,3 @@
+from themesite.cli import main
+
+main()

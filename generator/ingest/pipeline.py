@@ -1,0 +1,90 @@
+"""The ingest stage: raw source files in, validated `Thread` records out.
+
+`parse_file` handles one source; `ingest_folder` rebuilds the whole corpus from
+`corpus/raw/` in sorted order, so the same raw files always give the same threads.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from themesite.config import IngestConfig
+from themesite.errors import InputError
+from themesite.ingest.assemble import assemble
+from themesite.ingest.records import Thread
+from themesite.ingest.registry import companion_names, detect
+from themesite.ingest.sources import read_source
+
+
+@dataclass(frozen=True)
+class IngestResult:
+    threads: tuple[Thread, ...]
+    #: Sources whose threads were already in the corpus (same content): source -> thread id.
+    skipped: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def warnings(self) -> list[str]:
+        return [w for thread in self.threads for w in thread.warnings]
+
+
+def parse_file(path: Path, display: str, config: IngestConfig) -> list[Thread]:
+    """Parse one source file into threads; raises InputError naming the file and line."""
+    source = read_source(path, display, config)
+    fmt = detect(source)
+    sha = hashlib.sha256(source.data).hexdigest()
+    threads = [assemble(parsed, display, sha) for parsed in fmt.parse(source)]
+    if not threads:
+        raise InputError(display, "the file holds no thread", hint="check that it is not empty")
+    return threads
+
+
+def raw_files(raw: Path) -> list[Path]:
+    """Source files under raw/, sorted; hidden files and companions are not sources."""
+    companions = companion_names()
+    found = []
+    for path in sorted(raw.rglob("*")):
+        relative = path.relative_to(raw)
+        if not path.is_file() or any(part.startswith(".") for part in relative.parts):
+            continue
+        if path.name in companions and any(
+            sibling.is_file() and sibling != path and sibling.name not in companions
+            for sibling in path.parent.iterdir()
+        ):
+            continue
+        found.append(path)
+    return found
+
+
+def ingest_files(
+    paths: Iterable[tuple[Path, str]],
+    config: IngestConfig,
+    known: dict[str, str] | None = None,
+    progress: Callable[[str], None] | None = None,
+) -> IngestResult:
+    """Parse sources in order; a thread whose id is already known is skipped, not duplicated.
+
+    `known` maps thread ids already in the corpus to the source they came from.
+    """
+    seen = dict(known or {})
+    threads: list[Thread] = []
+    skipped: dict[str, str] = {}
+    for path, display in paths:
+        for thread in parse_file(path, display, config):
+            if thread.id in seen:
+                skipped[display] = thread.id
+                continue
+            seen[thread.id] = display
+            threads.append(thread)
+        if progress:
+            progress(display)
+    return IngestResult(threads=tuple(threads), skipped=skipped)
+
+
+def ingest_folder(
+    raw: Path, config: IngestConfig, progress: Callable[[str], None] | None = None
+) -> IngestResult:
+    paths = [(path, path.relative_to(raw).as_posix()) for path in raw_files(raw)]
+    return ingest_files(paths, config, progress=progress)
