@@ -68,7 +68,7 @@ def assemble(parsed: ParsedThread, source: str, source_sha256: str) -> Thread:
 
 
 def thread_id_for(parsed: ParsedThread) -> str:
-    """Slug of the title plus a hash of the content, so an HTML and a text copy of one page agree."""
+    """Title slug plus a content hash: an HTML and a text copy of one page get one id."""
     content = [parsed.key, normalize(parsed.title), *map(normalize, parsed.article)]
     content += [normalize(" ".join(c.paragraphs)) for c in parsed.comments[:3]]
     return f"{slugify(parsed.title)}-{short_hash(*content, length=8)}"
@@ -112,7 +112,7 @@ def _dedupe(parsed: ParsedThread, thread_id: str) -> tuple[list[Comment], int]:
 def _link_replies(
     parsed: ParsedThread, comments: list[Comment], warnings: list[str], source: str
 ) -> list[Comment]:
-    """Resolve reply markers to comment ids; the parsed list still holds duplicates, so match by span."""
+    """Resolve reply markers to comment ids (the parsed list still holds duplicates)."""
     by_span = {(c.line_start, c.line_end): c for c in comments}
     by_source_id = {c.source_id: c.id for c in comments if c.source_id}
     linked: list[Comment] = []

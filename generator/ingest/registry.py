@@ -82,7 +82,7 @@ def companion_names() -> set[str]:
 
 
 def detect(source: Source, keep: Callable[[Format], bool] = lambda fmt: True) -> Format:
-    """Return the one format that recognises `source`, or raise InputError listing what was tried."""
+    """The one format that recognises `source`; InputError lists what was tried."""
     candidates = [fmt for fmt in formats() if keep(fmt)]
     matches = [fmt for fmt in candidates if fmt.detect(source)]
     if len(matches) == 1:

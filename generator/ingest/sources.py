@@ -19,7 +19,8 @@ def read_source(path: Path, display: str, config: IngestConfig) -> Source:
         if size > limit:
             raise InputError(
                 display,
-                f"the file is {size / 1024 / 1024:.1f} MB, over the {config.max_source_mb:g} MB limit",
+                f"the file is {size / 1024 / 1024:.1f} MB, "
+                f"over the {config.max_source_mb:g} MB limit",
                 hint="raise it with --max-source-mb or 'ingest: max_source_mb' in themesite.yml",
             )
         data = path.read_bytes()
