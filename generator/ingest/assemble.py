@@ -86,9 +86,7 @@ def _dedupe(parsed: ParsedThread, thread_id: str) -> tuple[list[Comment], int]:
         cid = _comment_id(thread_id, item)
         if cid in kept:
             duplicates += 1
-            parsed.marks.mark_range(
-                item.line_start, item.line_end, LineKind.COMMENT_TEXT, f"duplicate of {cid}"
-            )
+            parsed.marks.relabel(item.line_start, item.line_end, f"duplicate of {cid}")
             continue
         kept[cid] = Comment(
             id=cid,
@@ -183,7 +181,7 @@ def _link_highlight(
 
 
 def _ledger(parsed: ParsedThread) -> tuple[tuple[LedgerEntry, ...], tuple[SourceLine, ...]]:
-    """Every non-blank line as a run of one kind; unmarked lines are kept as unrecognised."""
+    """Runs of adjacent non-blank lines of one kind; unmarked lines are kept as unrecognised."""
     entries: list[LedgerEntry] = []
     unrecognised: list[SourceLine] = []
     for line in parsed.lines:
@@ -193,7 +191,7 @@ def _ledger(parsed: ParsedThread) -> tuple[tuple[LedgerEntry, ...], tuple[Source
         if kind is LineKind.UNRECOGNISED:
             unrecognised.append(SourceLine(line.number, line.text))
         last = entries[-1] if entries else None
-        if last and last.kind == kind and last.label == label and last.end < line.number:
+        if last and last.kind == kind and last.label == label and last.end == line.number - 1:
             entries[-1] = replace(last, end=line.number)
         else:
             entries.append(LedgerEntry(line.number, line.number, kind, label))

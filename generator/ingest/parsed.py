@@ -26,9 +26,11 @@ class LineMarks:
             if not line.blank:
                 self.marks[line.number] = (kind, label)
 
-    def mark_range(self, first: int, last: int, kind: LineKind, label: str) -> None:
+    def relabel(self, first: int, last: int, label: str) -> None:
+        """Give the marked lines in [first, last] a new label, keeping their kind."""
         for number in range(first, last + 1):
-            self.marks[number] = (kind, label)
+            if number in self.marks:
+                self.marks[number] = (self.marks[number][0], label)
 
 
 @dataclass

@@ -41,21 +41,23 @@ def parse_file(path: Path, display: str, config: IngestConfig) -> list[Thread]:
     return threads
 
 
+def is_companion(path: Path, siblings: Iterable[Path]) -> bool:
+    """A companion (e.g. a Polis summary.csv) sits beside a source that reads it."""
+    companions = companion_names()
+    return path.name in companions and any(
+        other != path and other.name not in companions and other.parent == path.parent
+        for other in siblings
+    )
+
+
 def raw_files(raw: Path) -> list[Path]:
     """Source files under raw/, sorted; hidden files and companions are not sources."""
-    companions = companion_names()
-    found = []
-    for path in sorted(raw.rglob("*")):
-        relative = path.relative_to(raw)
-        if not path.is_file() or any(part.startswith(".") for part in relative.parts):
-            continue
-        if path.name in companions and any(
-            sibling.is_file() and sibling != path and sibling.name not in companions
-            for sibling in path.parent.iterdir()
-        ):
-            continue
-        found.append(path)
-    return found
+    files = [
+        path
+        for path in sorted(raw.rglob("*"))
+        if path.is_file() and not any(part.startswith(".") for part in path.relative_to(raw).parts)
+    ]
+    return [path for path in files if not is_companion(path, files)]
 
 
 def ingest_files(

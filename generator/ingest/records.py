@@ -31,7 +31,7 @@ class LineKind(StrEnum):
 
 @dataclass(frozen=True)
 class LedgerEntry:
-    """A run of source lines [start, end] (1-based, inclusive) of one kind."""
+    """Adjacent non-blank source lines [start, end] (1-based, inclusive) of one kind."""
 
     start: int
     end: int
