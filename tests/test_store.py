@@ -53,9 +53,12 @@ def test_failed_write_leaves_the_old_file(tmp_path, monkeypatch):
 
 
 def test_lock_refuses_a_second_writer(tmp_path):
-    with corpus_lock(tmp_path), pytest.raises(CorpusError, match="another themesite"):
-        with corpus_lock(tmp_path):
-            pass
+    with (
+        corpus_lock(tmp_path),
+        pytest.raises(CorpusError, match="another themesite"),
+        corpus_lock(tmp_path),
+    ):
+        pass
     with corpus_lock(tmp_path):
         pass  # released after use
 
