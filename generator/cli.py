@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.console import Console
+
 from themesite import __version__
 from themesite.config import Project, load_ingest_config
 from themesite.errors import ThemesiteError

@@ -10,6 +10,7 @@ from dataclasses import dataclass, fields, replace
 from pathlib import Path
 
 import yaml
+
 from themesite.errors import ThemesiteError
 
 CONFIG_FILE = "themesite.yml"

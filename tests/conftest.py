@@ -6,10 +6,11 @@ import shutil
 from pathlib import Path
 
 import pytest
+from typer.testing import CliRunner
+
 from themesite.cli import app
 from themesite.config import IngestConfig
 from themesite.ingest.pipeline import parse_file
-from typer.testing import CliRunner
 
 REPO = Path(__file__).resolve().parent.parent
 SEEDS = sorted((REPO / "corpus" / "raw").glob("*.txt"))

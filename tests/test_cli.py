@@ -118,3 +118,25 @@ def test_python_dash_m_entry_point(seeded_project):
         check=False,
     )
     assert done.returncode == 0 and "48 comments" in done.stdout
+
+
+def test_declared_count_mismatch_is_a_warning_and_strict_error(project, tmp_path):
+    page = tmp_path / "miscounted.txt"
+    page.write_text(SEEDS[0].read_text("utf-8").replace("16 Comments", "15 Comments"), "utf-8")
+    cli = Cli(project)
+    strict = cli("add", "--strict", str(page))
+    assert strict.exit_code == 1 and "declares 15 comments but 16" in strict.stderr
+    assert not list((project / "corpus" / "raw").iterdir())
+    relaxed = cli("add", str(page))
+    assert relaxed.exit_code == 0 and "declares 15 comments but 16" in relaxed.stderr
+    report = json.loads(cli("check", "--json").stdout)
+    assert any("declares 15 comments" in w for w in report["warnings"])
+
+
+def test_shipped_corpus_checks_clean():
+    from tests.conftest import REPO
+
+    report = json.loads(Cli(REPO)("check", "--json").stdout)
+    expected = {"threads": 5, "comments": 48, "highlights": 6, "unaccounted_lines": 0}
+    assert {k: report[k] for k in expected} == expected
+    assert report["highlights_linked"] == 6 and report["errors"] == []

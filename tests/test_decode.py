@@ -5,6 +5,7 @@ from __future__ import annotations
 import codecs
 
 import pytest
+
 from themesite.errors import InputError
 from themesite.ingest.decode import decode_source
 

@@ -12,9 +12,9 @@ import os
 
 import jsonschema
 import pytest
-from themesite.ingest.store import thread_to_json
 
 from tests.conftest import REPO, SEEDS, parse
+from themesite.ingest.store import thread_to_json
 
 GOLDEN = REPO / "tests" / "golden"
 SCHEMA = REPO / "generator" / "ingest" / "thread.schema.json"

@@ -8,6 +8,7 @@ import string
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+
 from themesite.config import IngestConfig
 from themesite.errors import InputError
 from themesite.ingest.pipeline import parse_file

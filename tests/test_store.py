@@ -6,6 +6,8 @@ import json
 import os
 
 import pytest
+
+from tests.conftest import SEEDS, Cli, parse, snapshot
 from themesite.errors import CorpusError
 from themesite.ingest.store import (
     corpus_lock,
@@ -16,8 +18,6 @@ from themesite.ingest.store import (
     thread_to_json,
     write_atomic,
 )
-
-from tests.conftest import SEEDS, Cli, parse, snapshot
 
 
 def test_round_trip_is_lossless_and_byte_stable(tmp_path):
