@@ -6,6 +6,9 @@ Adding a format: write a module here with a class decorated by `@register`
 
 from themesite.ingest.formats import (  # noqa: F401
     blog_post,
+    export_table,
     plain_article,
+    polis,
+    saved_html,
     thread_page,
 )
