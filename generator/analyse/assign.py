@@ -1,0 +1,193 @@
+"""Turn evidence into theme assignments with a calibrated confidence.
+
+Rules alone miss paraphrases ("IT is judged on uptime, marketing on basket size"
+without the word "metrics"), and a theme written only in words has no rules at all.
+So each theme gets a classifier trained by weak supervision:
+
+- positives: statements where the theme's patterns match, and the theme's example
+  statements from the taxonomy;
+- negatives: the theme's counter-examples, the other themes' examples, and statements
+  no pattern of this theme matches;
+- features: TF-IDF over content lemmas (uni- and bigrams) shared by all themes;
+- confidence: the classifier's probability after sigmoid calibration
+  (`CalibratedClassifierCV`, fixed folds), so 0.8 means "80% of statements scored like
+  this carry the theme's evidence".
+
+A statement is assigned a theme at `assign_threshold`, ambiguous between
+`ambiguous_threshold` and that; a pattern match never falls below ambiguous, so rule
+evidence is never silently dropped. A comment takes the strongest outcome of its
+statements.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+from scipy import sparse
+
+from themesite.analyse.nlp import Hit
+from themesite.analyse.records import AMBIGUOUS, ASSIGNED, Assignment, Evidence, Statement
+from themesite.analyse.taxonomy import Taxonomy
+
+#: Examples are written by the researcher: they count more than one weak label.
+EXAMPLE_WEIGHT = 3.0
+#: A statement this similar (cosine) to one of a theme's examples is a weak positive.
+EXAMPLE_MATCH = 0.35
+
+
+@dataclass(frozen=True)
+class AssignSettings:
+    assign_threshold: float = 0.5
+    ambiguous_threshold: float = 0.3
+    seed: int = 13
+    regularization: float = 4.0  # LogisticRegression C
+
+
+@dataclass(frozen=True)
+class ThemeTexts:
+    """Lemmas of the taxonomy's own texts, produced by the same pipeline as the corpus."""
+
+    examples: dict[str, list[tuple[str, tuple[str, ...]]]]
+    counter_examples: dict[str, list[tuple[str, ...]]]
+
+
+def vectorizer():
+    from sklearn.feature_extraction.text import TfidfVectorizer
+
+    return TfidfVectorizer(
+        analyzer=lambda lemmas: list(lemmas) + [" ".join(p) for p in zip(lemmas, lemmas[1:])],
+        sublinear_tf=True,
+        min_df=1,
+        dtype=np.float32,
+    )
+
+
+def assign_statements(
+    statements: Sequence[Statement],
+    hits: dict[str, list[Hit]],
+    taxonomy: Taxonomy,
+    texts: ThemeTexts,
+    settings: AssignSettings,
+) -> list[Assignment]:
+    """Statement-level assignments for every theme of the taxonomy."""
+    from sklearn.calibration import CalibratedClassifierCV
+    from sklearn.linear_model import LogisticRegression
+    from sklearn.model_selection import StratifiedKFold
+
+    if not statements:
+        return []
+    all_examples = [(t, lem) for t, items in texts.examples.items() for _, lem in items]
+    counters = [(t, lem) for t, items in texts.counter_examples.items() for lem in items]
+    vec = vectorizer()
+    corpus_x = vec.fit_transform([s.lemmas for s in statements] + [lem for _, lem in all_examples])
+    x_statements = corpus_x[: len(statements)]
+    x_examples = corpus_x[len(statements) :]
+    x_counters = vec.transform([lem for _, lem in counters]) if counters else None
+    example_sim = _example_similarity(x_statements, x_examples)
+    outcomes: list[Assignment] = []
+    for theme in taxonomy.themes:
+        hit_labels = {
+            s.id: sorted({h.pattern for h in hits.get(s.id, []) if h.theme_id == theme.id})
+            for s in statements
+        }
+        own = np.array([t == theme.id for t, _ in all_examples])
+        near = example_sim[:, own].max(axis=1) >= EXAMPLE_MATCH if own.any() else 0
+        y_weak = np.array([1 if hit_labels[s.id] else 0 for s in statements]) | near
+        blocks = [x_statements, x_examples]
+        labels = [y_weak, own.astype(int)]
+        weights = [np.ones(len(statements)), np.full(len(all_examples), EXAMPLE_WEIGHT)]
+        if x_counters is not None:
+            blocks.append(x_counters)
+            labels.append(np.zeros(len(counters), dtype=int))
+            weights.append(
+                np.array([EXAMPLE_WEIGHT if t == theme.id else 1.0 for t, _ in counters])
+            )
+        x_train = sparse.vstack(blocks).tocsr()
+        y_train = np.concatenate(labels)
+        w_train = np.concatenate(weights)
+        positives = int(y_train.sum())
+        if positives == 0:
+            continue
+        model = LogisticRegression(
+            C=settings.regularization, class_weight="balanced", max_iter=2000,
+            random_state=settings.seed,
+        )
+        folds = min(3, positives, len(y_train) - positives)
+        if folds >= 2:
+            model = CalibratedClassifierCV(
+                model, method="sigmoid",
+                cv=StratifiedKFold(n_splits=folds, shuffle=True, random_state=settings.seed),
+            )
+        model.fit(x_train, y_train, sample_weight=w_train)
+        probabilities = model.predict_proba(x_statements)[:, 1]
+        own_examples = [i for i, (t, _) in enumerate(all_examples) if t == theme.id]
+        for row, statement in enumerate(statements):
+            outcome = _outcome(
+                statement, theme.id, float(probabilities[row]), hit_labels[statement.id],
+                _best_example(example_sim, row, own_examples, texts.examples[theme.id]),
+                settings,
+            )
+            if outcome:
+                outcomes.append(outcome)
+    return outcomes
+
+
+def _example_similarity(x_statements, x_examples) -> np.ndarray:
+    """Cosine similarity statement x example (TF-IDF rows are already L2-normalized)."""
+    if x_examples.shape[0] == 0:
+        return np.zeros((x_statements.shape[0], 0), dtype=np.float32)
+    return (x_statements @ x_examples.T).toarray()
+
+
+def _best_example(sim: np.ndarray, row: int, columns: list[int], examples) -> Evidence | None:
+    if not columns:
+        return None
+    scores = sim[row, columns]
+    best = int(np.argmax(scores))
+    if scores[best] <= 0:
+        return None
+    offset = columns[best] - columns[0]
+    return Evidence("example", examples[offset][0], round(float(scores[best]), 4))
+
+
+def _outcome(
+    statement: Statement,
+    theme_id: str,
+    probability: float,
+    patterns: list[str],
+    example: Evidence | None,
+    settings: AssignSettings,
+) -> Assignment | None:
+    confidence = round(probability, 4)
+    if confidence >= settings.assign_threshold:
+        status = ASSIGNED
+    elif confidence >= settings.ambiguous_threshold or patterns:
+        status = AMBIGUOUS
+    else:
+        return None
+    evidence = [Evidence("pattern", p, 1.0) for p in patterns]
+    if example is not None:
+        evidence.append(example)
+    evidence.append(Evidence("model", "calibrated logistic regression on lemma TF-IDF", confidence))
+    return Assignment(statement.id, theme_id, status, confidence, tuple(evidence))
+
+
+def aggregate_comments(statement_assignments: Sequence[Assignment]) -> list[Assignment]:
+    """A comment carries a theme as strongly as its strongest statement does."""
+    best: dict[tuple[str, str], Assignment] = {}
+    for item in statement_assignments:
+        comment_id = item.unit_id.rsplit(":", 1)[0]
+        key = (comment_id, item.theme_id)
+        current = best.get(key)
+        if current is None or item.confidence > current.confidence:
+            best[key] = item
+    comments = []
+    for (comment_id, theme_id), item in sorted(best.items()):
+        evidence = tuple(
+            Evidence(e.kind, f"{item.unit_id}: {e.detail}" if e.kind == "pattern" else e.detail, e.score)
+            for e in item.evidence
+        )
+        comments.append(Assignment(comment_id, theme_id, item.status, item.confidence, evidence))
+    return comments

@@ -1,0 +1,125 @@
+"""Agreement between the pipeline's comment-level themes and a human coding file.
+
+The coding file is a CSV with `comment_id` and `themes` (theme ids separated by `;`,
+empty for none); other columns (a coder's note) are ignored. Only the comments the
+file codes are compared, for the themes the taxonomy defines. The same figures are
+computed for a patterns-only baseline (a comment has a theme when any of its
+patterns match), so the value the model adds is visible.
+"""
+
+from __future__ import annotations
+
+import csv
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+
+from themesite.errors import InputError
+
+
+@dataclass(frozen=True)
+class ThemeScore:
+    theme_id: str
+    support: int  # comments the human coded with the theme
+    predicted: int
+    precision: float
+    recall: float
+    f1: float
+    kappa: float
+
+
+@dataclass(frozen=True)
+class Agreement:
+    name: str
+    comments: int
+    themes: tuple[ThemeScore, ...]
+    micro: dict[str, float]
+    macro: dict[str, float]
+    kappa: float  # Cohen's kappa over every (comment, theme) decision
+
+
+def read_labels(path: Path, comment_ids: set[str], theme_ids: set[str]) -> dict[str, set[str]]:
+    """comment id -> coded theme ids; unknown ids are errors naming the line."""
+    try:
+        handle = path.open(encoding="utf-8", newline="")
+    except OSError as exc:
+        raise InputError(path, f"cannot read the coding file: {exc.strerror}") from exc
+    with handle:
+        reader = csv.DictReader(handle)
+        if not reader.fieldnames or not {"comment_id", "themes"} <= set(reader.fieldnames):
+            raise InputError(path, "the coding file needs 'comment_id' and 'themes' columns", line=1)
+        labels: dict[str, set[str]] = {}
+        for row in reader:
+            line = reader.line_num
+            comment_id = (row["comment_id"] or "").strip()
+            if comment_id not in comment_ids:
+                raise InputError(
+                    path, f"unknown comment id {comment_id!r}", line=line,
+                    hint="use ids from 'themesite export comments'",
+                )
+            themes = {t.strip() for t in (row["themes"] or "").split(";") if t.strip()}
+            unknown = themes - theme_ids
+            if unknown:
+                raise InputError(
+                    path, f"unknown theme id(s) {', '.join(sorted(unknown))}", line=line,
+                    hint="use ids from the taxonomy",
+                )
+            if comment_id in labels:
+                raise InputError(path, f"comment {comment_id} is coded twice", line=line)
+            labels[comment_id] = themes
+    return labels
+
+
+def agreement(
+    name: str,
+    human: Mapping[str, set[str]],
+    predicted: Mapping[str, set[str]],
+    theme_ids: Iterable[str],
+) -> Agreement:
+    from sklearn.metrics import cohen_kappa_score, precision_recall_fscore_support
+
+    themes = sorted(theme_ids)
+    comments = sorted(human)
+    truth = [[int(t in human[c]) for t in themes] for c in comments]
+    guess = [[int(t in predicted.get(c, set())) for t in themes] for c in comments]
+    scores = []
+    for j, theme in enumerate(themes):
+        column_true = [row[j] for row in truth]
+        column_pred = [row[j] for row in guess]
+        p, r, f, _ = precision_recall_fscore_support(
+            column_true, column_pred, average="binary", zero_division=0
+        )
+        scores.append(
+            ThemeScore(
+                theme_id=theme,
+                support=sum(column_true),
+                predicted=sum(column_pred),
+                precision=round(float(p), 4),
+                recall=round(float(r), 4),
+                f1=round(float(f), 4),
+                kappa=round(_kappa(column_true, column_pred), 4),
+            )
+        )
+    averages = {}
+    for average in ("micro", "macro"):
+        p, r, f, _ = precision_recall_fscore_support(truth, guess, average=average, zero_division=0)
+        averages[average] = {"precision": round(float(p), 4), "recall": round(float(r), 4), "f1": round(float(f), 4)}
+    flat_true = [v for row in truth for v in row]
+    flat_pred = [v for row in guess for v in row]
+    kappa = float(cohen_kappa_score(flat_true, flat_pred)) if len(set(flat_true + flat_pred)) > 1 else 1.0
+    return Agreement(
+        name=name,
+        comments=len(comments),
+        themes=tuple(scores),
+        micro=averages["micro"],
+        macro=averages["macro"],
+        kappa=round(kappa, 4),
+    )
+
+
+def _kappa(truth: list[int], guess: list[int]) -> float:
+    from sklearn.metrics import cohen_kappa_score
+
+    if len(set(truth) | set(guess)) < 2:
+        return 1.0  # both say "never": perfect, if uninformative, agreement
+    return float(cohen_kappa_score(truth, guess))
