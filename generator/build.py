@@ -1,41 +1,85 @@
 """The whole pipeline in stage order: ingest -> analyse -> render -> build.
 
-For now the pipeline ends after ingest: `build` brings the corpus up to date with
-`corpus/raw/` and validates it. Later stages append here, in order, so this
-function stays the one place that shows how a site is made.
+Each function here does the I/O for one stage around the stage's pure core, and
+`build` runs them in order. The render and site stages come next; they will be
+appended here so this file stays the one place that shows how a site is made.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from pathlib import Path
 
-from themesite.config import IngestConfig, Project
+from themesite.config import AnalyseConfig, IngestConfig, Project
 from themesite.errors import CorpusError, StrictError
 from themesite.ingest.check import CheckReport, check_corpus
 from themesite.ingest.corpus import is_current, rebuild
+
+FINDINGS = "findings.json"
 
 
 @dataclass(frozen=True)
 class BuildReport:
     reingested: bool
     check: CheckReport
+    findings_path: Path | None = None
+    themes: int = 0
 
 
-def build(
-    project: Project, config: IngestConfig, progress: Callable[[str], None] | None = None
-) -> BuildReport:
+def ingest_stage(project: Project, config: IngestConfig) -> tuple[bool, CheckReport]:
+    """Re-ingest when corpus/raw changed, then validate; errors (and warnings under strict) fail."""
     reingested = not is_current(project)
     if reingested:
-        rebuild(project, config, progress)
+        rebuild(project, config)
     report = check_corpus(project)
     if report.errors:
-        raise CorpusError(
-            f"the corpus has {len(report.errors)} error(s); first: {report.errors[0]}"
-        )
+        count, first = len(report.errors), report.errors[0]
+        raise CorpusError(f"the corpus has {count} error(s); first: {first}")
     if config.strict and report.warnings:
         raise StrictError(
             f"{len(report.warnings)} warning(s) under --strict; first: {report.warnings[0]}",
             "fix the source or drop --strict",
         )
-    return BuildReport(reingested=reingested, check=report)
+    return reingested, report
+
+
+def analyse_stage(
+    project: Project,
+    config: AnalyseConfig,
+    taxonomy_path: Path | None = None,
+    progress: Callable[[int], None] | None = None,
+):
+    """Analyse the corpus under a taxonomy and write build/findings.json atomically."""
+    from themesite.analyse.findings import findings_to_json
+    from themesite.analyse.stage import analyse
+    from themesite.analyse.taxonomy import load_taxonomy
+    from themesite.ingest.store import read_threads, write_atomic
+
+    taxonomy = load_taxonomy(taxonomy_path or project.resolve(config.taxonomy))
+    threads = read_threads(project.threads)
+    if not threads:
+        raise CorpusError("the corpus has no threads", "add sources with 'themesite add FILE'")
+    analysis = analyse(threads, taxonomy, config, progress)
+    write_atomic(project.build / FINDINGS, findings_to_json(analysis.findings).encode("utf-8"))
+    return analysis
+
+
+def read_findings(project: Project):
+    from themesite.analyse.findings import findings_from_json
+
+    path = project.build / FINDINGS
+    if not path.exists():
+        raise CorpusError(f"{path} does not exist", "run 'themesite analyse' first")
+    return findings_from_json(path.read_text(encoding="utf-8"))
+
+
+def build(project: Project, ingest: IngestConfig, analyse: AnalyseConfig) -> BuildReport:
+    reingested, report = ingest_stage(project, ingest)
+    analysis = analyse_stage(project, analyse)
+    return BuildReport(
+        reingested=reingested,
+        check=report,
+        findings_path=project.build / FINDINGS,
+        themes=len(analysis.findings.themes),
+    )

@@ -18,7 +18,7 @@ import typer
 from rich.console import Console
 
 from themesite import __version__
-from themesite.config import Project, load_ingest_config
+from themesite.config import Project, load_analyse_config, load_ingest_config
 from themesite.errors import ThemesiteError
 
 if TYPE_CHECKING:
@@ -194,27 +194,27 @@ def export_comments(
     ] = None,
 ) -> None:
     """One row per comment, with its thread, author, reply link, verbatim text and source lines."""
-    from themesite.export import COMMENT_COLUMNS, comment_rows, write_rows
+    from themesite.export import COMMENT_COLUMNS, comment_rows
     from themesite.ingest.store import read_threads
 
     with _errors():
-        threads = read_threads(_State.project.threads)
-        rows = comment_rows(threads)
-        if output is None:
-            write_rows(rows, COMMENT_COLUMNS, fmt, sys.stdout)
-        else:
-            with output.open("w", encoding="utf-8", newline="") as handle:
-                write_rows(rows, COMMENT_COLUMNS, fmt, handle)
+        _write(comment_rows(read_threads(_State.project.threads)), COMMENT_COLUMNS, fmt, output)
+
+
+TaxonomyOption = Annotated[
+    Path | None,
+    typer.Option("--taxonomy", "-t", help="Taxonomy file (default: corpus/taxonomy.yml)."),
+]
 
 
 @app.command()
 def build(strict: StrictOption = None) -> None:
-    """Bring the corpus up to date with corpus/raw/ and validate it (the site comes later)."""
+    """Ingest if corpus/raw/ changed, validate, and analyse (the site comes later)."""
     from themesite.build import build as run_build
 
     with _errors():
-        config = load_ingest_config(_State.project, strict=strict)
-        report = run_build(_State.project, config)
+        ingest = load_ingest_config(_State.project, strict=strict)
+        report = run_build(_State.project, ingest, load_analyse_config(_State.project))
     check_report = report.check
     state = "re-ingested" if report.reingested else "up to date"
     out.print(
@@ -222,8 +222,121 @@ def build(strict: StrictOption = None) -> None:
         f"{check_report.highlights} highlights, {check_report.unaccounted_lines} unaccounted lines",
         highlight=False,
     )
+    out.print(f"findings: {report.themes} themes in {report.findings_path}", highlight=False)
     for warning in check_report.warnings:
         err.print(f"[yellow]warning:[/] {warning}", highlight=False, soft_wrap=True)
+
+
+@app.command()
+def analyse(taxonomy: TaxonomyOption = None) -> None:
+    """Find themes (taxonomy and discovered), quotes and prevalence; write build/findings.json."""
+    from themesite.build import analyse_stage
+    from themesite.ingest.store import read_threads
+
+    with _errors():
+        config = load_analyse_config(_State.project)
+        total = sum(len(t.comments) for t in read_threads(_State.project.threads))
+        with _progress(total, "analyse") as progress:
+            analysis = analyse_stage(
+                _State.project, config, taxonomy, lambda n: progress(f"{n} comments")
+            )
+    findings = analysis.findings
+    cover = findings.coverage
+    out.print(
+        f"{len(findings.themes)} themes over {findings.corpus['comments']} comments: "
+        f"{cover['assigned']} assigned, {cover['ambiguous']} ambiguous, "
+        f"{cover['unassigned']} unassigned, {cover['excluded']} excluded",
+        highlight=False,
+    )
+    for item in findings.themes:
+        out.print(
+            f"  {item.theme.id} ({item.theme.kind}): {item.comments} comments, "
+            f"{item.contributors} contributors, {len(item.quotes)} quotes",
+            highlight=False,
+        )
+
+
+@app.command()
+def evaluate(
+    labels: Annotated[
+        Path | None, typer.Option("--labels", "-l", help="Human coding CSV (comment_id, themes).")
+    ] = None,
+    taxonomy: TaxonomyOption = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print one JSON object.")] = False,
+) -> None:
+    """Compare comment-level themes with human coding: precision, recall, F1, kappa."""
+    from themesite.analyse.evaluate import evaluate_project
+
+    with _errors():
+        config = load_analyse_config(_State.project)
+        report = evaluate_project(_State.project, config, labels, taxonomy)
+    if as_json:
+        sys.stdout.write(json.dumps(report, ensure_ascii=False, indent=2) + "\n")
+        return
+    for result in report["results"]:
+        out.print(
+            f"{result['name']}: micro F1 {result['micro']['f1']:.3f} "
+            f"(P {result['micro']['precision']:.3f}, R {result['micro']['recall']:.3f}), "
+            f"macro F1 {result['macro']['f1']:.3f}, kappa {result['kappa']:.3f} "
+            f"over {result['comments']} comments",
+            highlight=False,
+        )
+        for theme in result["themes"]:
+            out.print(
+                f"  {theme['theme_id']}: P {theme['precision']:.2f} R {theme['recall']:.2f} "
+                f"F1 {theme['f1']:.2f} kappa {theme['kappa']:.2f} "
+                f"(coded {theme['support']}, predicted {theme['predicted']})",
+                highlight=False,
+            )
+
+
+@export_app.command("assignments")
+def export_assignments(
+    fmt: Annotated[str, typer.Option("--format", "-f", help="csv or jsonl.")] = "csv",
+    output: Annotated[
+        Path | None, typer.Option("--output", "-o", help="Write to this file instead of stdout.")
+    ] = None,
+) -> None:
+    """One row per (comment, theme) outcome with status, confidence and evidence."""
+    from themesite.build import read_findings
+    from themesite.export import ASSIGNMENT_COLUMNS, assignment_rows
+
+    with _errors():
+        findings = read_findings(_State.project)
+        _write(assignment_rows(findings), ASSIGNMENT_COLUMNS, fmt, output)
+
+
+@export_app.command("themes")
+def export_themes(
+    fmt: Annotated[str, typer.Option("--format", "-f", help="json.")] = "json",
+    output: Annotated[
+        Path | None, typer.Option("--output", "-o", help="Write to this file instead of stdout.")
+    ] = None,
+) -> None:
+    """Every theme with its id, label, kind, key terms, prevalence and quotes."""
+    from themesite.build import read_findings
+    from themesite.export import themes_document
+
+    with _errors():
+        if fmt != "json":
+            raise ThemesiteError(f"unknown themes format {fmt!r}", "use --format json")
+        text = json.dumps(
+            themes_document(read_findings(_State.project)), ensure_ascii=False, indent=2
+        )
+        if output is None:
+            sys.stdout.write(text + "\n")
+        else:
+            output.write_text(text + "\n", encoding="utf-8")
+
+
+def _write(rows, columns, fmt: str, output: Path | None) -> None:
+    from themesite.export import write_rows
+
+    if output is None:
+        write_rows(rows, columns, fmt, sys.stdout)
+    else:
+        with output.open("w", encoding="utf-8", newline="") as handle:
+            write_rows(rows, columns, fmt, handle)
 
 
 @app.command()

@@ -46,9 +46,55 @@ class Project:
     def threads(self) -> Path:
         return self.corpus / "threads"
 
+    @property
+    def build(self) -> Path:
+        """Generated outputs (findings, site sources); never edited by hand."""
+        return self.root / "build"
 
-def load_ingest_config(project: Project, **overrides: object) -> IngestConfig:
-    """Read the `ingest:` section of themesite.yml; keyword overrides that are None are ignored."""
+    def resolve(self, path: str | Path) -> Path:
+        """A config path: relative ones are relative to the project folder."""
+        path = Path(path)
+        return path if path.is_absolute() else self.root / path
+
+
+@dataclass(frozen=True)
+class AnalyseConfig:
+    taxonomy: str = "corpus/taxonomy.yml"
+    """The taxonomy file, relative to the project folder (or absolute)."""
+
+    labels: str = "corpus/labels/seeds.csv"
+    """The human coding that `themesite evaluate` compares against."""
+
+    pipeline: str = "blank:en"
+    """spaCy pipeline: 'blank:en' (rule-based, no download) or an installed trained one."""
+
+    batch_size: int = 256
+    """Texts per `nlp.pipe` batch."""
+
+    include_articles: bool = False
+    """Analyse article paragraphs too; by default only comments are evidence."""
+
+    seed: int = 13
+    """Seed for every model, split and clustering, so runs are identical."""
+
+    assign_threshold: float = 0.5
+    """Calibrated confidence at which a statement is assigned a theme."""
+
+    ambiguous_threshold: float = 0.3
+    """Confidence from which a statement is 'ambiguous' for a theme (below: unassigned)."""
+
+    quotes_max: int = 5
+    """Representative quotes per theme (at least 3 where the theme has them)."""
+
+    discover: bool = True
+    """Cluster the statements the taxonomy leaves unexplained into discovered themes."""
+
+
+_SECTIONS = {"ingest": IngestConfig, "analyse": AnalyseConfig}
+
+
+def _load_section(project: Project, section: str, cls: type, overrides: dict[str, object]):
+    """Read one section of themesite.yml; overrides that are None are ignored."""
     path = project.root / CONFIG_FILE
     values: dict[str, object] = {}
     if path.exists():
@@ -56,14 +102,28 @@ def load_ingest_config(project: Project, **overrides: object) -> IngestConfig:
             document = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
         except yaml.YAMLError as exc:
             raise ThemesiteError(f"{path}: not valid YAML: {exc}", "fix the syntax") from exc
-        section = document.get("ingest") or {}
-        known = {f.name for f in fields(IngestConfig)}
-        unknown = sorted(set(section) - known)
+        unknown_sections = sorted(set(document) - set(_SECTIONS))
+        if unknown_sections:
+            raise ThemesiteError(
+                f"{path}: unknown section(s) {', '.join(unknown_sections)}",
+                f"use {', '.join(_SECTIONS)}",
+            )
+        entries = document.get(section) or {}
+        known = {f.name for f in fields(cls)}
+        unknown = sorted(set(entries) - known)
         if unknown:
             raise ThemesiteError(
-                f"{path}: unknown ingest setting(s) {', '.join(unknown)}",
+                f"{path}: unknown {section} setting(s) {', '.join(unknown)}",
                 f"use one of {', '.join(sorted(known))}",
             )
-        values.update(section)
+        values.update(entries)
     values.update({k: v for k, v in overrides.items() if v is not None})
-    return replace(IngestConfig(), **values)
+    return replace(cls(), **values)
+
+
+def load_ingest_config(project: Project, **overrides: object) -> IngestConfig:
+    return _load_section(project, "ingest", IngestConfig, overrides)
+
+
+def load_analyse_config(project: Project, **overrides: object) -> AnalyseConfig:
+    return _load_section(project, "analyse", AnalyseConfig, overrides)

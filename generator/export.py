@@ -11,6 +11,7 @@ import json
 from collections.abc import Iterable, Iterator
 from typing import TextIO
 
+from themesite.analyse.records import Findings
 from themesite.errors import ThemesiteError
 from themesite.ingest.records import Thread
 
@@ -30,6 +31,15 @@ COMMENT_COLUMNS = (
     "source",
     "line_start",
     "line_end",
+)
+ASSIGNMENT_COLUMNS = (
+    "comment_id",
+    "theme_id",
+    "theme_label",
+    "kind",
+    "status",
+    "confidence",
+    "evidence",
 )
 FORMATS = ("jsonl", "csv")
 
@@ -54,6 +64,53 @@ def comment_rows(threads: Iterable[Thread]) -> Iterator[dict[str, object]]:
                 "line_start": comment.line_start,
                 "line_end": comment.line_end,
             }
+
+
+def assignment_rows(findings: Findings) -> Iterator[dict[str, object]]:
+    """Comment-level outcomes; evidence as 'kind: detail (score)' joined by ' | '."""
+    themes = {t.theme.id: t.theme for t in findings.themes}
+    for item in findings.comment_assignments:
+        theme = themes[item.theme_id]
+        yield {
+            "comment_id": item.unit_id,
+            "theme_id": item.theme_id,
+            "theme_label": theme.label,
+            "kind": theme.kind,
+            "status": item.status,
+            "confidence": item.confidence,
+            "evidence": " | ".join(f"{e.kind}: {e.detail} ({e.score:g})" for e in item.evidence),
+        }
+
+
+def themes_document(findings: Findings) -> list[dict[str, object]]:
+    """Every theme with its prevalence and quotes, for scripts."""
+    return [
+        {
+            "id": t.theme.id,
+            "label": t.theme.label,
+            "kind": t.theme.kind,
+            "parent": t.theme.parent,
+            "description": t.theme.description,
+            "key_terms": list(t.theme.key_terms),
+            "prevalence": {
+                "comments": t.comments,
+                "contributors": t.contributors,
+                "threads": len(t.threads),
+                "statements": t.statements,
+            },
+            "confidence": t.confidence,
+            "quotes": [
+                {
+                    "text": q.text,
+                    "comment_id": q.comment_id,
+                    "author": q.author,
+                    "thread_id": q.thread_id,
+                }
+                for q in t.quotes
+            ],
+        }
+        for t in findings.themes
+    ]
 
 
 def write_rows(

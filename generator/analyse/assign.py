@@ -57,7 +57,9 @@ def vectorizer():
     from sklearn.feature_extraction.text import TfidfVectorizer
 
     return TfidfVectorizer(
-        analyzer=lambda lemmas: list(lemmas) + [" ".join(p) for p in zip(lemmas, lemmas[1:])],
+        analyzer=lambda lemmas: (
+            list(lemmas) + [" ".join(p) for p in zip(lemmas, lemmas[1:], strict=False)]
+        ),
         sublinear_tf=True,
         min_df=1,
         dtype=np.float32,
@@ -111,13 +113,16 @@ def assign_statements(
         if positives == 0:
             continue
         model = LogisticRegression(
-            C=settings.regularization, class_weight="balanced", max_iter=2000,
+            C=settings.regularization,
+            class_weight="balanced",
+            max_iter=2000,
             random_state=settings.seed,
         )
         folds = min(3, positives, len(y_train) - positives)
         if folds >= 2:
             model = CalibratedClassifierCV(
-                model, method="sigmoid",
+                model,
+                method="sigmoid",
                 cv=StratifiedKFold(n_splits=folds, shuffle=True, random_state=settings.seed),
             )
         model.fit(x_train, y_train, sample_weight=w_train)
@@ -125,7 +130,10 @@ def assign_statements(
         own_examples = [i for i, (t, _) in enumerate(all_examples) if t == theme.id]
         for row, statement in enumerate(statements):
             outcome = _outcome(
-                statement, theme.id, float(probabilities[row]), hit_labels[statement.id],
+                statement,
+                theme.id,
+                float(probabilities[row]),
+                hit_labels[statement.id],
                 _best_example(example_sim, row, own_examples, texts.examples[theme.id]),
                 settings,
             )
@@ -186,7 +194,9 @@ def aggregate_comments(statement_assignments: Sequence[Assignment]) -> list[Assi
     comments = []
     for (comment_id, theme_id), item in sorted(best.items()):
         evidence = tuple(
-            Evidence(e.kind, f"{item.unit_id}: {e.detail}" if e.kind == "pattern" else e.detail, e.score)
+            Evidence(
+                e.kind, f"{item.unit_id}: {e.detail}" if e.kind == "pattern" else e.detail, e.score
+            )
             for e in item.evidence
         )
         comments.append(Assignment(comment_id, theme_id, item.status, item.confidence, evidence))

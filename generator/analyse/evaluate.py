@@ -47,21 +47,27 @@ def read_labels(path: Path, comment_ids: set[str], theme_ids: set[str]) -> dict[
     with handle:
         reader = csv.DictReader(handle)
         if not reader.fieldnames or not {"comment_id", "themes"} <= set(reader.fieldnames):
-            raise InputError(path, "the coding file needs 'comment_id' and 'themes' columns", line=1)
+            raise InputError(
+                path, "the coding file needs 'comment_id' and 'themes' columns", line=1
+            )
         labels: dict[str, set[str]] = {}
         for row in reader:
             line = reader.line_num
             comment_id = (row["comment_id"] or "").strip()
             if comment_id not in comment_ids:
                 raise InputError(
-                    path, f"unknown comment id {comment_id!r}", line=line,
+                    path,
+                    f"unknown comment id {comment_id!r}",
+                    line=line,
                     hint="use ids from 'themesite export comments'",
                 )
             themes = {t.strip() for t in (row["themes"] or "").split(";") if t.strip()}
             unknown = themes - theme_ids
             if unknown:
                 raise InputError(
-                    path, f"unknown theme id(s) {', '.join(sorted(unknown))}", line=line,
+                    path,
+                    f"unknown theme id(s) {', '.join(sorted(unknown))}",
+                    line=line,
                     hint="use ids from the taxonomy",
                 )
             if comment_id in labels:
@@ -103,10 +109,18 @@ def agreement(
     averages = {}
     for average in ("micro", "macro"):
         p, r, f, _ = precision_recall_fscore_support(truth, guess, average=average, zero_division=0)
-        averages[average] = {"precision": round(float(p), 4), "recall": round(float(r), 4), "f1": round(float(f), 4)}
+        averages[average] = {
+            "precision": round(float(p), 4),
+            "recall": round(float(r), 4),
+            "f1": round(float(f), 4),
+        }
     flat_true = [v for row in truth for v in row]
     flat_pred = [v for row in guess for v in row]
-    kappa = float(cohen_kappa_score(flat_true, flat_pred)) if len(set(flat_true + flat_pred)) > 1 else 1.0
+    kappa = (
+        float(cohen_kappa_score(flat_true, flat_pred))
+        if len(set(flat_true + flat_pred)) > 1
+        else 1.0
+    )
     return Agreement(
         name=name,
         comments=len(comments),
@@ -123,3 +137,31 @@ def _kappa(truth: list[int], guess: list[int]) -> float:
     if len(set(truth) | set(guess)) < 2:
         return 1.0  # both say "never": perfect, if uninformative, agreement
     return float(cohen_kappa_score(truth, guess))
+
+
+def evaluate_project(project, config, labels_path: Path | None, taxonomy_path: Path | None) -> dict:
+    """Run the analysis and score it and the patterns-only baseline against the coding file."""
+    from dataclasses import asdict
+
+    from themesite.analyse.records import ASSIGNED
+    from themesite.build import analyse_stage
+
+    analysis = analyse_stage(project, config, taxonomy_path)
+    seeded = [t.theme.id for t in analysis.findings.themes if t.theme.kind == "seeded"]
+    path = labels_path or project.resolve(config.labels)
+    human = read_labels(path, _all_comment_ids(project), set(seeded))
+    model: dict[str, set[str]] = {}
+    for item in analysis.findings.comment_assignments:
+        if item.status == ASSIGNED and item.theme_id in seeded:
+            model.setdefault(item.unit_id, set()).add(item.theme_id)
+    results = [
+        agreement("model", human, model, seeded),
+        agreement("patterns only", human, analysis.pattern_themes, seeded),
+    ]
+    return {"labels": str(path), "results": [asdict(r) for r in results]}
+
+
+def _all_comment_ids(project) -> set[str]:
+    from themesite.ingest.store import read_threads
+
+    return {c.id for t in read_threads(project.threads) for c in t.comments}

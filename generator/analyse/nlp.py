@@ -126,7 +126,9 @@ def feature_lemmas(doc: Doc | Iterable) -> tuple[str, ...]:
     return tuple(lemmas)
 
 
-def split_statements(doc: Doc, comment_id: str, thread_id: str, author: str | None) -> list[Statement]:
+def split_statements(
+    doc: Doc, comment_id: str, thread_id: str, author: str | None
+) -> list[Statement]:
     """Sentences, also broken at line breaks; very short pieces join the one before."""
     pieces: list[tuple[int, int]] = []
     for sentence in doc.sents:

@@ -8,6 +8,7 @@ because a researcher fixing a taxonomy should not have to run the tool ten times
 
 from __future__ import annotations
 
+import hashlib
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -17,7 +18,13 @@ import yaml
 from themesite.errors import ThemesiteError
 
 THEME_KEYS = {
-    "id", "label", "description", "patterns", "examples", "counter_examples", "sub_themes",
+    "id",
+    "label",
+    "description",
+    "patterns",
+    "examples",
+    "counter_examples",
+    "sub_themes",
 }
 PATTERN_KEYS = {"phrases", "tokens"}
 #: Token-pattern attributes whose values our pipeline produces in lower case only.
@@ -46,6 +53,7 @@ class ThemeSpec:
 class Taxonomy:
     path: str
     themes: tuple[ThemeSpec, ...]
+    sha256: str = ""
 
     def theme(self, theme_id: str) -> ThemeSpec:
         return next(t for t in self.themes if t.id == theme_id)
@@ -68,14 +76,15 @@ def load_taxonomy(path: Path) -> Taxonomy:
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         line = mark.line + 1 if mark else 1
-        raise TaxonomyError(f"{path}:{line}: not valid YAML", "fix the indentation or quoting") from exc
+        raise TaxonomyError(
+            f"{path}:{line}: not valid YAML", "fix the indentation or quoting"
+        ) from exc
     problems: list[str] = []
     themes = _read_themes(root, str(path), problems)
     if problems:
-        raise TaxonomyError(
-            f"{len(problems)} problem(s) in the taxonomy: " + "; ".join(problems)
-        )
-    return Taxonomy(path=str(path), themes=tuple(themes))
+        raise TaxonomyError(f"{len(problems)} problem(s) in the taxonomy: " + "; ".join(problems))
+    digest = hashlib.sha256(text.encode("utf-8")).hexdigest()
+    return Taxonomy(path=str(path), themes=tuple(themes), sha256=digest)
 
 
 def _read_themes(root: yaml.Node | None, path: str, problems: list[str]) -> list[ThemeSpec]:
@@ -138,7 +147,9 @@ def _read_theme(
         phrases=phrases,
         tokens=tokens,
         examples=_strings(fields.get("examples"), path, "examples", problems),
-        counter_examples=_strings(fields.get("counter_examples"), path, "counter_examples", problems),
+        counter_examples=_strings(
+            fields.get("counter_examples"), path, "counter_examples", problems
+        ),
         parent=parent,
         line=line,
     )
@@ -233,5 +244,7 @@ def _never_matches(pattern: list[dict]) -> str | None:
             if attr.upper() in _LOWERCASE_ATTRS and any(
                 isinstance(v, str) and v != v.lower() for v in values
             ):
-                return f"can never match: {attr} values are lower case here (write them in lower case)"
+                return (
+                    f"can never match: {attr} values are lower case here (write them in lower case)"
+                )
     return None

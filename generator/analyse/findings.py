@@ -1,0 +1,168 @@
+"""Assemble the `Findings` record: what the site reports, computed once, in one place.
+
+Counts are over comments (the unit a reader sees) and are always of comments whose
+comment-level status is *assigned*; ambiguous outcomes are reported separately in
+the coverage figures rather than counted as findings.
+"""
+
+from __future__ import annotations
+
+import json
+from collections import Counter, defaultdict
+from collections.abc import Mapping, Sequence
+from dataclasses import asdict, dataclass
+
+import numpy as np
+
+from themesite.analyse.records import (
+    AMBIGUOUS,
+    ASSIGNED,
+    Assignment,
+    Evidence,
+    Findings,
+    Profile,
+    Quote,
+    Theme,
+    ThemeFindings,
+)
+
+
+@dataclass(frozen=True)
+class UnitInfo:
+    """What findings need to know about one analysed comment."""
+
+    comment_id: str
+    thread_id: str
+    thread_title: str
+    author: str | None
+    role: str | None
+    words: int
+
+
+def confidence_summary(values: Sequence[float]) -> dict[str, float]:
+    if not values:
+        return {}
+    q = np.quantile(np.array(values, dtype=float), [0.0, 0.25, 0.5, 0.75, 1.0])
+    keys = ("min", "q1", "median", "q3", "max")
+    summary = {k: round(float(v), 4) for k, v in zip(keys, q, strict=True)}
+    summary["mean"] = round(float(np.mean(values)), 4)
+    return summary
+
+
+def build_findings(
+    themes: Sequence[Theme],
+    comment_assignments: Sequence[Assignment],
+    statement_assignments: Sequence[Assignment],
+    quotes: Mapping[str, tuple[Quote, ...]],
+    units: Sequence[UnitInfo],
+    excluded: int,
+    statements: int,
+    parameters: dict[str, object],
+) -> Findings:
+    info = {u.comment_id: u for u in units}
+    assigned: dict[str, list[Assignment]] = defaultdict(list)
+    by_comment: dict[str, set[str]] = defaultdict(set)
+    ambiguous_comments: set[str] = set()
+    for item in comment_assignments:
+        if item.status == ASSIGNED:
+            assigned[item.theme_id].append(item)
+            by_comment[item.unit_id].add(item.theme_id)
+        elif item.status == AMBIGUOUS:
+            ambiguous_comments.add(item.unit_id)
+    statement_counts = Counter(a.theme_id for a in statement_assignments if a.status == ASSIGNED)
+    theme_findings = []
+    for theme in themes:
+        items = assigned.get(theme.id, [])
+        comment_ids = {a.unit_id for a in items}
+        co = Counter(other for cid in comment_ids for other in by_comment[cid] if other != theme.id)
+        theme_findings.append(
+            ThemeFindings(
+                theme=theme,
+                comments=len(comment_ids),
+                contributors=len({info[c].author for c in comment_ids if info[c].author}),
+                threads=tuple(sorted({info[c].thread_id for c in comment_ids})),
+                statements=statement_counts.get(theme.id, 0),
+                confidence=confidence_summary([a.confidence for a in items]),
+                quotes=quotes.get(theme.id, ()),
+                co_occurring=tuple(sorted(co.items(), key=lambda kv: (-kv[1], kv[0]))),
+            )
+        )
+    assigned_comments = set(by_comment)
+    coverage = {
+        "assigned": len(assigned_comments),
+        "ambiguous": len(ambiguous_comments - assigned_comments),
+        "unassigned": len(info) - len(assigned_comments | ambiguous_comments),
+        "excluded": excluded,
+    }
+    return Findings(
+        themes=tuple(theme_findings),
+        comment_assignments=tuple(comment_assignments),
+        statement_assignments=tuple(statement_assignments),
+        coverage=coverage,
+        contributors=_profiles(units, by_comment, lambda u: u.author, lambda u: u.author),
+        threads=_profiles(units, by_comment, lambda u: u.thread_id, lambda u: u.thread_title),
+        corpus={
+            "threads": len({u.thread_id for u in units}),
+            "comments": len(units),
+            "excluded_comments": excluded,
+            "statements": statements,
+            "contributors": len({u.author for u in units if u.author}),
+            "words": sum(u.words for u in units),
+        },
+        parameters=parameters,
+    )
+
+
+def _profiles(units, by_comment, key, label) -> tuple[Profile, ...]:
+    groups: dict[str, list[UnitInfo]] = defaultdict(list)
+    for unit in units:
+        if key(unit):
+            groups[key(unit)].append(unit)
+    profiles = []
+    for group_id, members in sorted(groups.items()):
+        themes = Counter(t for u in members for t in by_comment.get(u.comment_id, ()))
+        profiles.append(
+            Profile(
+                id=group_id,
+                label=label(members[0]),
+                comments=len(members),
+                themes=dict(sorted(themes.items())),
+            )
+        )
+    return tuple(profiles)
+
+
+def findings_to_json(findings: Findings) -> str:
+    """Deterministic JSON: sorted keys, UTF-8, rounded floats (rounded where computed)."""
+    return json.dumps(asdict(findings), ensure_ascii=False, indent=1, sort_keys=True) + "\n"
+
+
+def findings_from_json(text: str) -> Findings:
+    """Typed records back from `findings_to_json`, so exports never work on loose dicts."""
+    data = json.loads(text)
+
+    def assignment(a: dict) -> Assignment:
+        return Assignment(**{**a, "evidence": tuple(Evidence(**e) for e in a["evidence"])})
+
+    themes = tuple(
+        ThemeFindings(
+            **{
+                **t,
+                "theme": Theme(**{**t["theme"], "key_terms": tuple(t["theme"]["key_terms"])}),
+                "threads": tuple(t["threads"]),
+                "quotes": tuple(Quote(**q) for q in t["quotes"]),
+                "co_occurring": tuple(tuple(pair) for pair in t["co_occurring"]),
+            }
+        )
+        for t in data["themes"]
+    )
+    return Findings(
+        themes=themes,
+        comment_assignments=tuple(map(assignment, data["comment_assignments"])),
+        statement_assignments=tuple(map(assignment, data["statement_assignments"])),
+        coverage=data["coverage"],
+        contributors=tuple(Profile(**p) for p in data["contributors"]),
+        threads=tuple(Profile(**p) for p in data["threads"]),
+        corpus=data["corpus"],
+        parameters=data["parameters"],
+    )

@@ -1,0 +1,204 @@
+"""The analyse stage in order.
+
+statements -> evidence -> assignments -> discovered themes -> quotes -> findings.
+
+`analyse` is a pure function of the corpus, the taxonomy and the config (no file
+I/O), so two runs on the same inputs give identical findings.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+import numpy as np
+
+from themesite import __version__
+from themesite.analyse.assign import (
+    AssignSettings,
+    ThemeTexts,
+    aggregate_comments,
+    assign_statements,
+    vectorizer,
+)
+from themesite.analyse.findings import UnitInfo, build_findings
+from themesite.analyse.nlp import (
+    Hit,
+    PatternMatcher,
+    Unit,
+    analyse_units,
+    build_pipeline,
+    feature_lemmas,
+)
+from themesite.analyse.quotes import Candidate, choose_quotes
+from themesite.analyse.records import (
+    ASSIGNED,
+    SEEDED,
+    Assignment,
+    Evidence,
+    Findings,
+    Statement,
+    Theme,
+)
+from themesite.analyse.taxonomy import Taxonomy
+from themesite.config import AnalyseConfig
+from themesite.ingest.records import Thread
+
+
+@dataclass(frozen=True)
+class Analysis:
+    findings: Findings
+    #: comment id -> themes whose patterns match it: the patterns-only baseline.
+    pattern_themes: dict[str, set[str]]
+
+
+def analyse(
+    threads: Sequence[Thread],
+    taxonomy: Taxonomy,
+    config: AnalyseConfig,
+    progress: Callable[[int], None] | None = None,
+) -> Analysis:
+    nlp = build_pipeline(config.pipeline)
+    matcher = PatternMatcher(nlp, taxonomy)
+    units, infos, texts, roles, excluded = _units(threads, config.include_articles)
+    statements: list[Statement] = []
+    hits: dict[str, list[Hit]] = {}
+    for _, found, found_hits in analyse_units(nlp, matcher, units, config.batch_size):
+        statements.extend(found)
+        hits.update(found_hits)
+        if progress:
+            progress(1)
+    settings = AssignSettings(
+        assign_threshold=config.assign_threshold,
+        ambiguous_threshold=config.ambiguous_threshold,
+        seed=config.seed,
+    )
+    statement_outcomes = assign_statements(
+        statements, hits, taxonomy, _theme_texts(nlp, taxonomy), settings
+    )
+    themes = [
+        Theme(t.id, t.label, SEEDED, t.description, key_terms=t.phrases[:8], parent=t.parent)
+        for t in taxonomy.themes
+    ]
+    diagnostics: dict[str, object] = {}
+    if config.discover:
+        explained = {a.unit_id for a in statement_outcomes if a.status == ASSIGNED}
+        discovered, diagnostics = _discover(statements, explained, config.seed)
+        for found in discovered:
+            themes.append(found.theme)
+            statement_outcomes += [
+                Assignment(
+                    sid,
+                    found.theme.id,
+                    ASSIGNED,
+                    round(score, 4),
+                    (Evidence("cluster", ", ".join(found.theme.key_terms[:5]), round(score, 4)),),
+                )
+                for sid, score in found.members
+            ]
+    statement_outcomes.sort(key=lambda a: (a.unit_id, a.theme_id))
+    comment_outcomes = aggregate_comments(statement_outcomes)
+    quotes = _quotes(statements, statement_outcomes, themes, texts, roles, config.quotes_max)
+    parameters = {
+        "themesite": __version__,
+        "pipeline": config.pipeline,
+        "pipes": list(nlp.pipe_names),
+        "seed": config.seed,
+        "assign_threshold": config.assign_threshold,
+        "ambiguous_threshold": config.ambiguous_threshold,
+        "include_articles": config.include_articles,
+        "quotes_max": config.quotes_max,
+        "taxonomy": taxonomy.path,
+        "taxonomy_sha256": taxonomy.sha256,
+        "discovery": diagnostics,
+    }
+    findings = build_findings(
+        themes,
+        comment_outcomes,
+        statement_outcomes,
+        quotes,
+        infos,
+        excluded,
+        len(statements),
+        parameters,
+    )
+    pattern_themes: dict[str, set[str]] = {}
+    for statement_id, statement_hits in hits.items():
+        comment_id = statement_id.rsplit(":", 1)[0]
+        pattern_themes.setdefault(comment_id, set()).update(h.theme_id for h in statement_hits)
+    return Analysis(findings=findings, pattern_themes=pattern_themes)
+
+
+def _units(threads: Sequence[Thread], include_articles: bool):
+    """Comments to analyse (articles too if asked), and what findings need to know of them."""
+    units, infos, texts, roles = [], [], {}, {}
+    excluded = 0
+    for thread in sorted(threads, key=lambda t: t.id):
+        pieces = [(c.id, c.author, c.role, c.text, c.excluded) for c in thread.comments]
+        if include_articles and thread.article:
+            pieces.append(
+                (
+                    f"a{hashlib.sha256(thread.id.encode()).hexdigest()[:12]}",
+                    None,
+                    "article",
+                    "\n\n".join(thread.article),
+                    None,
+                )
+            )
+        for unit_id, author, role, text, is_excluded in pieces:
+            if is_excluded:
+                excluded += 1
+                continue
+            units.append(Unit(unit_id, thread.id, author, text))
+            infos.append(
+                UnitInfo(unit_id, thread.id, thread.title, author, role, len(text.split()))
+            )
+            texts[unit_id] = text
+            roles[unit_id] = role
+    return units, infos, texts, roles, excluded
+
+
+def _theme_texts(nlp, taxonomy: Taxonomy) -> ThemeTexts:
+    """Examples (or, for a theme with none, its description's sentences) and counter-examples."""
+    examples = {}
+    for theme in taxonomy.themes:
+        written = list(theme.examples) or [s.text for s in nlp(theme.description).sents]
+        examples[theme.id] = [(text, feature_lemmas(nlp(text))) for text in written]
+    counters = {
+        t.id: [feature_lemmas(nlp(text)) for text in t.counter_examples] for t in taxonomy.themes
+    }
+    return ThemeTexts(examples=examples, counter_examples=counters)
+
+
+def _discover(statements: Sequence[Statement], explained: set[str], seed: int):
+    from themesite.analyse.discover import DiscoverSettings, discover_themes
+
+    return discover_themes(statements, explained, DiscoverSettings(seed=seed))
+
+
+def _quotes(statements, outcomes, themes, texts, roles, limit):
+    """Quotes per theme, scored by confidence x typicality (cosine to the theme's centroid)."""
+    if not statements:
+        return {}
+    index = {s.id: i for i, s in enumerate(statements)}
+    matrix = vectorizer().fit_transform([s.lemmas for s in statements])
+    members: dict[str, list[Assignment]] = {}
+    for item in outcomes:
+        if item.status == ASSIGNED:
+            members.setdefault(item.theme_id, []).append(item)
+    quotes = {}
+    for theme in themes:
+        items = members.get(theme.id, [])
+        if not items:
+            continue
+        rows = [index[a.unit_id] for a in items]
+        centroid = np.asarray(matrix[rows].mean(axis=0)).ravel()
+        norm = np.linalg.norm(centroid) or 1.0
+        typicality = (matrix[rows] @ (centroid / norm)).ravel()
+        candidates = [
+            Candidate(statements[row], float(a.confidence) * float(t))
+            for a, row, t in zip(items, rows, typicality, strict=True)
+        ]
+        quotes[theme.id] = choose_quotes(candidates, texts, roles, limit)
+    return quotes
