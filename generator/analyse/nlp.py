@@ -105,6 +105,7 @@ class PatternMatcher:
         found = {
             (match_id, start, end)
             for matcher in (self.lemma, self.lower, self.tokens)
+            if len(matcher)
             for match_id, start, end in matcher(doc)
         }
         hits = []
