@@ -36,8 +36,10 @@ def project(tmp_path: Path) -> Path:
 
 @pytest.fixture
 def seeded_project(project: Path) -> Path:
+    """The shipped seeds and taxonomy, not yet ingested."""
     for seed in SEEDS:
         shutil.copy(seed, project / "corpus" / "raw" / seed.name)
+    shutil.copy(REPO / "corpus" / "taxonomy.yml", project / "corpus" / "taxonomy.yml")
     return project
 
 

@@ -1,0 +1,201 @@
+"""The analyse stage on a small corpus whose right answers are known, and on the seeds."""
+
+from __future__ import annotations
+
+import csv
+import json
+import shutil
+
+import pytest
+
+from tests.conftest import REPO, Cli
+from themesite.analyse.quotes import BuildError, Candidate, choose_quotes, is_whole_sentence
+
+TAXONOMY = """\
+version: 1
+themes:
+  - id: budgets
+    label: Budgets
+    description: Money for technology, who holds it and who cuts it.
+    patterns:
+      phrases: [budget, funding]
+  - id: leadership
+    label: Leadership from the top
+    description: The chief executive has to drive the collaboration personally.
+    examples:
+      - The CEO has to lead this change from the top.
+      - Without the chief executive backing it, nothing will change.
+      - Leadership from the top decides whether the teams cooperate.
+"""
+
+BUDGET = [
+    "Our technology budget was cut again this year.",
+    "Marketing now controls a bigger budget than the CIO does.",
+    "Funding for the new platform ran out in March.",
+    "Nobody agrees on whose budget pays for the data warehouse.",
+]
+LEADERSHIP = [
+    "This only changes when the CEO leads it from the top.",
+    "The chief executive must personally back the change.",
+    "Real leadership from the top is what makes teams cooperate.",
+]
+NEUTRAL = [
+    "I had a sandwich for lunch while reading this.",
+    "Great article, thanks for sharing it with us.",
+    "The weather in Boston was lovely last week.",
+]
+
+
+@pytest.fixture
+def small_project(project, tmp_path):
+    rows = [("t1", f"author{i}", text) for i, text in enumerate(BUDGET + LEADERSHIP + NEUTRAL)]
+    export = tmp_path / "small.csv"
+    with export.open("w", newline="", encoding="utf-8") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(["thread", "author", "text"])
+        writer.writerows(rows)
+    (project / "corpus" / "taxonomy.yml").write_text(TAXONOMY, encoding="utf-8")
+    (project / "themesite.yml").write_text("analyse:\n  discover: false\n", encoding="utf-8")
+    assert Cli(project)("add", str(export)).exit_code == 0
+    return project
+
+
+def _themes_by_text(project):
+    findings = json.loads((project / "build" / "findings.json").read_text("utf-8"))
+    threads = [json.loads(p.read_text("utf-8")) for p in (project / "corpus" / "threads").iterdir()]
+    text = {c["id"]: c["paragraphs"][0] for t in threads for c in t["comments"]}
+    found = {}
+    for item in findings["comment_assignments"]:
+        if item["status"] == "assigned":
+            found.setdefault(text[item["unit_id"]], set()).add(item["theme_id"])
+    return findings, found
+
+
+def test_known_answers_with_patterns_and_with_examples_only(small_project):
+    result = Cli(small_project)("analyse")
+    assert result.exit_code == 0, result.output
+    findings, found = _themes_by_text(small_project)
+    for text in BUDGET:
+        assert found.get(text) == {"budgets"}, text
+    for text in LEADERSHIP:  # no patterns: learnt from the examples alone
+        assert "leadership" in found.get(text, set()), text
+    for text in NEUTRAL:
+        assert text not in found, text
+    assert findings["coverage"]["unassigned"] >= len(NEUTRAL)
+    budgets = next(t for t in findings["themes"] if t["theme"]["id"] == "budgets")
+    assert budgets["comments"] == 4 and budgets["contributors"] == 4
+    assert all(
+        e["kind"] in {"pattern", "example", "model"}
+        for e in findings["comment_assignments"][0]["evidence"]
+    )
+
+
+@pytest.fixture(scope="module")
+def seed_findings(tmp_path_factory):
+    root = tmp_path_factory.mktemp("seeds")
+    shutil.copytree(REPO / "corpus", root / "corpus")
+    cli = Cli(root)
+    assert cli("analyse").exit_code == 0
+    first = (root / "build" / "findings.json").read_bytes()
+    assert cli("analyse").exit_code == 0
+    second = (root / "build" / "findings.json").read_bytes()
+    return root, first, second
+
+
+def test_two_runs_give_identical_findings(seed_findings):
+    _, first, second = seed_findings
+    assert first == second
+
+
+def test_seeded_and_discovered_themes_with_verified_quotes(seed_findings):
+    root, first, _ = seed_findings
+    findings = json.loads(first)
+    threads = [json.loads(p.read_text("utf-8")) for p in (root / "corpus" / "threads").iterdir()]
+    comments = {c["id"]: c for t in threads for c in t["comments"]}
+    kinds = {t["theme"]["id"]: t["theme"]["kind"] for t in findings["themes"]}
+    for seeded in ("metrics-misalignment", "silos", "legacy-systems", "speed"):
+        assert kinds[seeded] == "seeded"
+    assert "discovered" in kinds.values()
+    for theme in findings["themes"]:
+        quotes = theme["quotes"]
+        assert 3 <= len(quotes) <= 5, theme["theme"]["id"]
+        for quote in quotes:
+            text = "\n\n".join(comments[quote["comment_id"]]["paragraphs"])
+            assert text[quote["start"] : quote["end"]] == quote["text"]
+            assert is_whole_sentence(quote["text"])
+            assert quote["author"] == comments[quote["comment_id"]]["author"]
+        authors = {q["author"] for q in quotes}
+        assert len(authors) >= min(3, theme["contributors"])  # new voices before repeats
+
+
+def test_a_quote_that_is_not_verbatim_is_a_build_error():
+    from themesite.analyse.records import Statement
+
+    text = "This whole sentence is quoted in full by the report."
+    statement = Statement("c1:0", "c1", "t1", "Ann", 0, len(text), text, ())
+    candidate = Candidate(statement, 0.9)
+    [quote] = choose_quotes([candidate], {"c1": text}, {}, 5)
+    assert quote.text == text
+    edited = text.replace("whole", "entire")
+    with pytest.raises(BuildError, match="not an exact substring"):
+        choose_quotes([candidate], {"c1": edited}, {}, 5)
+
+
+def test_evaluate_reports_model_and_baseline(seed_findings):
+    root, _, _ = seed_findings
+    report = json.loads(Cli(root)("evaluate", "--json").stdout)
+    model, baseline = report["results"]
+    assert (model["name"], baseline["name"]) == ("model", "patterns only")
+    assert model["comments"] == 48
+    assert {t["theme_id"] for t in model["themes"]} == {
+        "metrics-misalignment",
+        "silos",
+        "legacy-systems",
+        "speed",
+    }
+    # Regression guard at the measured level (see README): the model must not fall below
+    # the patterns-only baseline, nor below the agreement measured when it was shipped.
+    assert model["micro"]["f1"] >= baseline["micro"]["f1"]
+    assert model["micro"]["f1"] >= 0.88 and model["kappa"] >= 0.85
+
+
+def test_evaluate_rejects_unknown_ids(seed_findings, tmp_path):
+    root, _, _ = seed_findings
+    labels = tmp_path / "labels.csv"
+    labels.write_text("comment_id,themes\nc000000000000,silos\n", encoding="utf-8")
+    result = Cli(root)("evaluate", "--labels", str(labels))
+    assert result.exit_code == 1 and "labels.csv:2: unknown comment id" in result.stderr
+
+
+def test_exports_of_assignments_and_themes(seed_findings):
+    root, _, _ = seed_findings
+    cli = Cli(root)
+    rows = list(csv.DictReader(cli("export", "assignments", "--format", "csv").stdout.splitlines()))
+    assert {
+        "comment_id",
+        "theme_id",
+        "theme_label",
+        "kind",
+        "status",
+        "confidence",
+        "evidence",
+    } <= set(rows[0])
+    assert {r["status"] for r in rows} <= {"assigned", "ambiguous"}
+    assert {r["kind"] for r in rows} == {"seeded", "discovered"}
+    themes = json.loads(cli("export", "themes", "--format", "json").stdout)
+    for theme in themes:
+        assert {"id", "label", "kind", "key_terms", "prevalence", "quotes"} <= set(theme)
+        for quote in theme["quotes"]:
+            assert {"text", "comment_id", "author", "thread_id"} <= set(quote)
+
+
+def test_another_taxonomy_without_editing_the_shipped_one(seed_findings, tmp_path):
+    root, _, _ = seed_findings
+    other = tmp_path / "other.yml"
+    other.write_text(TAXONOMY, encoding="utf-8")
+    before = (root / "corpus" / "taxonomy.yml").read_bytes()
+    assert Cli(root)("analyse", "--taxonomy", str(other)).exit_code == 0
+    findings = json.loads((root / "build" / "findings.json").read_text("utf-8"))
+    ids = {t["theme"]["id"] for t in findings["themes"] if t["theme"]["kind"] == "seeded"}
+    assert ids == {"budgets", "leadership"}
+    assert (root / "corpus" / "taxonomy.yml").read_bytes() == before
