@@ -13,10 +13,11 @@ So each theme gets a classifier trained by weak supervision:
   (`CalibratedClassifierCV`, fixed folds), so 0.8 means "80% of statements scored like
   this carry the theme's evidence".
 
-A statement is assigned a theme at `assign_threshold`, ambiguous between
-`ambiguous_threshold` and that; a pattern match never falls below ambiguous, so rule
-evidence is never silently dropped. A comment takes the strongest outcome of its
-statements.
+A statement is assigned a theme at `assign_threshold`, or at `ambiguous_threshold`
+when one of the theme's patterns matches it (the researcher's own evidence needs only
+the model's assent); below that it is ambiguous. A pattern match never falls below
+ambiguous, so rule evidence is never silently dropped. A comment takes the strongest
+outcome of its statements.
 """
 
 from __future__ import annotations
@@ -169,7 +170,10 @@ def _outcome(
     settings: AssignSettings,
 ) -> Assignment | None:
     confidence = round(probability, 4)
-    if confidence >= settings.assign_threshold:
+    # A pattern is the researcher's own evidence: it needs only the model's assent
+    # (the ambiguous threshold), where the model alone needs the assign threshold.
+    threshold = settings.ambiguous_threshold if patterns else settings.assign_threshold
+    if confidence >= threshold:
         status = ASSIGNED
     elif confidence >= settings.ambiguous_threshold or patterns:
         status = AMBIGUOUS
