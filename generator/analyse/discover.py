@@ -74,7 +74,10 @@ class DiscoveredTheme:
 
 
 def discover_themes(
-    statements: Sequence[Statement], exclude: set[str], settings: DiscoverSettings
+    statements: Sequence[Statement],
+    exclude: set[str],
+    settings: DiscoverSettings,
+    rarity: WordRarity | None = None,
 ) -> tuple[list[DiscoveredTheme], dict[str, object]]:
     """Discovered themes, largest first, and how they were found (for the Method page)."""
     pool = sorted(
@@ -83,7 +86,7 @@ def discover_themes(
     )
     report: dict[str, object] = {"criterion": CRITERION, "scores": {}, "chosen_k": None}
     counter, counts, vocabulary = _count(pool)
-    weights = _informativeness(vocabulary)
+    weights = (rarity or WordRarity()).weights(vocabulary)
     vectors = _embed(counts, weights, settings.seed)
     usable = np.flatnonzero(np.linalg.norm(vectors, axis=1) > 0) if vectors.size else []
     report["statements"] = len(usable)
@@ -146,16 +149,41 @@ def _count(pool: Sequence[Statement]):
         return counter, sparse.csr_matrix((len(pool), 0)), np.array([], dtype=object)
 
 
-def _informativeness(vocabulary: np.ndarray) -> np.ndarray:
-    """Smooth inverse frequency of each term in general English (a product for phrases)."""
-    from spacy.lookups import load_lookups
+class WordRarity:
+    """Smooth inverse frequency of words in general English, from spaCy's lexeme_prob table.
 
-    if not len(vocabulary):
-        return np.ones(0)
-    logprob = load_lookups("en", ["lexeme_prob"]).get_table("lexeme_prob")
-    words = {w for term in vocabulary for w in term.split()}
-    weight = {w: SIF / (SIF + float(np.exp(logprob.get(w, -20.0)))) for w in words}
-    return np.array([np.prod([weight[w] for w in term.split()]) for term in vocabulary])
+    Loaded once per analysis and shared by discovery and theme naming; not cached for
+    the process, because the table costs about 290 MB.
+    """
+
+    def __init__(self) -> None:
+        from spacy.lookups import load_lookups
+
+        self.logprob = load_lookups("en", ["lexeme_prob"]).get_table("lexeme_prob")
+
+    def weights(self, vocabulary: np.ndarray) -> np.ndarray:
+        """One weight per term (a product over the words of a phrase)."""
+        if not len(vocabulary):
+            return np.ones(0)
+        words = {w for term in vocabulary for w in term.split()}
+        weight = {w: SIF / (SIF + float(np.exp(self.logprob.get(w, -20.0)))) for w in words}
+        return np.array([np.prod([weight[w] for w in term.split()]) for term in vocabulary])
+
+
+def key_terms(
+    statements: Sequence[Statement],
+    groups: Sequence[Sequence[Statement]],
+    rarity: WordRarity,
+    top: int = 8,
+) -> list[list[str]]:
+    """The most distinctive terms of each group against the rest of the statements (c-TF-IDF)."""
+    pool = sorted(statements, key=lambda s: s.id)
+    _, counts, vocabulary = _count(pool)
+    weights = rarity.weights(vocabulary)
+    return [
+        _key_terms(pool, counts, vocabulary, weights, [[(s, 1.0) for s in group]], top)[0]
+        for group in groups
+    ]
 
 
 def _embed(counts: sparse.csr_matrix, weights: np.ndarray, seed: int) -> np.ndarray:

@@ -22,6 +22,7 @@ from themesite.analyse.assign import (
     assign_statements,
     vectorizer,
 )
+from themesite.analyse.discover import DiscoverSettings, WordRarity, discover_themes, key_terms
 from themesite.analyse.findings import UnitInfo, build_findings
 from themesite.analyse.nlp import (
     Hit,
@@ -77,14 +78,14 @@ def analyse(
     statement_outcomes = assign_statements(
         statements, hits, taxonomy, _theme_texts(nlp, taxonomy), settings
     )
-    themes = [
-        Theme(t.id, t.label, SEEDED, t.description, key_terms=t.phrases[:8], parent=t.parent)
-        for t in taxonomy.themes
-    ]
+    rarity = WordRarity()
+    themes = _seeded_themes(taxonomy, statements, statement_outcomes, rarity)
     diagnostics: dict[str, object] = {}
     if config.discover:
         explained = {a.unit_id for a in statement_outcomes if a.status == ASSIGNED}
-        discovered, diagnostics = _discover(statements, explained, config.seed)
+        discovered, diagnostics = discover_themes(
+            statements, explained, DiscoverSettings(seed=config.seed), rarity
+        )
         for found in discovered:
             themes.append(found.theme)
             statement_outcomes += [
@@ -171,10 +172,18 @@ def _theme_texts(nlp, taxonomy: Taxonomy) -> ThemeTexts:
     return ThemeTexts(examples=examples, counter_examples=counters)
 
 
-def _discover(statements: Sequence[Statement], explained: set[str], seed: int):
-    from themesite.analyse.discover import DiscoverSettings, discover_themes
-
-    return discover_themes(statements, explained, DiscoverSettings(seed=seed))
+def _seeded_themes(taxonomy, statements, outcomes, rarity) -> list[Theme]:
+    """Taxonomy themes, with key terms from what commenters wrote (class-based TF-IDF)."""
+    by_id = {s.id: s for s in statements}
+    members: dict[str, list[Statement]] = {t.id: [] for t in taxonomy.themes}
+    for item in outcomes:
+        if item.status == ASSIGNED:
+            members[item.theme_id].append(by_id[item.unit_id])
+    terms = key_terms(statements, [members[t.id] for t in taxonomy.themes], rarity)
+    return [
+        Theme(t.id, t.label, SEEDED, t.description, key_terms=tuple(found), parent=t.parent)
+        for t, found in zip(taxonomy.themes, terms, strict=True)
+    ]
 
 
 def _quotes(statements, outcomes, themes, texts, roles, limit):
