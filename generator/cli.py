@@ -74,13 +74,23 @@ def _errors() -> Iterator[None]:
 
 
 @contextmanager
-def _progress(total: int, label: str) -> Iterator[Callable[[str], None]]:
-    """A progress bar on a terminal; silent when output is piped (CI, tests)."""
+def _progress(total: int, label: str) -> Iterator[Callable[[object], None]]:
+    """A progress bar on a terminal; silent when output is piped (CI, tests).
+
+    The callback advances by one for a name (shown beside the bar) or by a count.
+    """
     from rich.progress import Progress
 
     with Progress(console=err, transient=True, disable=not err.is_terminal) as bar:
         task = bar.add_task(label, total=total)
-        yield lambda name: bar.update(task, advance=1, description=f"{label} {name}")
+
+        def advance(item: object) -> None:
+            if isinstance(item, int):
+                bar.update(task, advance=item)
+            else:
+                bar.update(task, advance=1, description=f"{label} {item}")
+
+        yield advance
 
 
 StrictOption = Annotated[
@@ -237,9 +247,7 @@ def analyse(taxonomy: TaxonomyOption = None) -> None:
         config = load_analyse_config(_State.project)
         total = sum(len(t.comments) for t in read_threads(_State.project.threads))
         with _progress(total, "analyse") as progress:
-            analysis = analyse_stage(
-                _State.project, config, taxonomy, lambda n: progress(f"{n} comments")
-            )
+            analysis = analyse_stage(_State.project, config, taxonomy, progress)
     findings = analysis.findings
     cover = findings.coverage
     out.print(

@@ -8,7 +8,7 @@ import shutil
 
 import pytest
 
-from tests.conftest import REPO, Cli
+from tests.conftest import FIXTURES, REPO, Cli
 from themesite.analyse.quotes import BuildError, Candidate, choose_quotes, is_whole_sentence
 
 TAXONOMY = """\
@@ -199,3 +199,52 @@ def test_another_taxonomy_without_editing_the_shipped_one(seed_findings, tmp_pat
     ids = {t["theme"]["id"] for t in findings["themes"] if t["theme"]["kind"] == "seeded"}
     assert ids == {"budgets", "leadership"}
     assert (root / "corpus" / "taxonomy.yml").read_bytes() == before
+
+
+SUB_THEMES = (
+    TAXONOMY
+    + """\
+    sub_themes:
+      - id: ceo-sponsorship
+        label: CEO sponsorship
+        description: The chief executive sponsors the joint work.
+        patterns:
+          phrases: [CEO]
+"""
+)
+
+
+def test_sub_themes_are_analysed_under_their_parent(small_project):
+    (small_project / "corpus" / "taxonomy.yml").write_text(SUB_THEMES, encoding="utf-8")
+    assert Cli(small_project)("analyse").exit_code == 0
+    findings, found = _themes_by_text(small_project)
+    sub = next(t for t in findings["themes"] if t["theme"]["id"] == "ceo-sponsorship")
+    assert sub["theme"]["parent"] == "leadership" and sub["comments"] >= 1
+    assert "ceo-sponsorship" in found[LEADERSHIP[0]]
+
+
+def test_a_missing_trained_pipeline_is_a_one_line_error(small_project):
+    (small_project / "themesite.yml").write_text(
+        "analyse:\n  pipeline: en_core_web_nonexistent\n", encoding="utf-8"
+    )
+    result = Cli(small_project)("analyse")
+    assert result.exit_code == 1
+    assert "pipeline 'en_core_web_nonexistent' is not installed" in result.stderr
+    assert len(result.stderr.strip().splitlines()) == 1
+
+
+def test_hostile_corpus_analyses_and_keeps_quotes_verbatim(project):
+    cli = Cli(project)
+    assert cli("add", str(FIXTURES / "hostile" / "hostile_thread.txt")).exit_code == 0
+    shutil.copy(REPO / "corpus" / "taxonomy.yml", project / "corpus" / "taxonomy.yml")
+    result = cli("analyse")
+    assert result.exit_code == 0, result.output
+    findings = json.loads((project / "build" / "findings.json").read_text("utf-8"))
+    [thread] = [
+        json.loads(p.read_text("utf-8")) for p in (project / "corpus" / "threads").iterdir()
+    ]
+    texts = {c["id"]: "\n\n".join(c["paragraphs"]) for c in thread["comments"]}
+    for theme in findings["themes"]:
+        for quote in theme["quotes"]:
+            assert texts[quote["comment_id"]][quote["start"] : quote["end"]] == quote["text"]
+    assert findings["corpus"]["comments"] == 6

@@ -36,6 +36,9 @@ from themesite.analyse.taxonomy import Taxonomy
 EXAMPLE_WEIGHT = 3.0
 #: A statement this similar (cosine) to one of a theme's examples is a weak positive.
 EXAMPLE_MATCH = 0.35
+#: Calibration needs a few positives in every fold; below that the (class-balanced)
+#: classifier's own probability is used.
+MIN_POSITIVES_PER_FOLD = 2
 
 
 @dataclass(frozen=True)
@@ -119,8 +122,8 @@ def assign_statements(
             max_iter=2000,
             random_state=settings.seed,
         )
-        folds = min(3, positives, len(y_train) - positives)
-        if folds >= 2:
+        folds = min(3, len(y_train) - positives)
+        if positives >= MIN_POSITIVES_PER_FOLD * folds and folds >= 2:
             model = CalibratedClassifierCV(
                 model,
                 method="sigmoid",
