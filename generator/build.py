@@ -1,8 +1,8 @@
 """The whole pipeline in stage order: ingest -> analyse -> render -> build.
 
 Each function here does the I/O for one stage around the stage's pure core, and
-`build` runs them in order. The render and site stages come next; they will be
-appended here so this file stays the one place that shows how a site is made.
+`build` runs them in order, so this file is the one place that shows how a site is
+made.
 """
 
 from __future__ import annotations
@@ -17,6 +17,8 @@ from themesite.ingest.check import CheckReport, check_corpus
 from themesite.ingest.corpus import is_current, rebuild
 
 FINDINGS = "findings.json"
+TEMPLATES = Path("site_templates")
+MKDOCS_CONFIG = Path("mkdocs.yml")
 
 
 @dataclass(frozen=True)
@@ -25,6 +27,7 @@ class BuildReport:
     check: CheckReport
     findings_path: Path | None = None
     themes: int = 0
+    pages: int = 0
 
 
 def ingest_stage(project: Project, config: IngestConfig) -> tuple[bool, CheckReport]:
@@ -74,12 +77,57 @@ def read_findings(project: Project):
     return findings_from_json(path.read_text(encoding="utf-8"))
 
 
+def render_stage(project: Project, config: AnalyseConfig, analysis, report: CheckReport) -> int:
+    """Render the findings into pages and downloads, build the site, swap it in; page count."""
+    from themesite.analyse.evaluate import evaluate_analysis
+    from themesite.ingest.store import read_threads
+    from themesite.render.context import build_site
+    from themesite.render.downloads import DICTIONARY, downloads
+    from themesite.render.pages import render_pages
+    from themesite.render.site import write_site
+
+    threads = read_threads(project.threads)
+    taxonomy = project.resolve(config.taxonomy)
+    labels = project.resolve(config.labels)
+    evaluation = None
+    if labels.exists():
+        comment_ids = {c.id for t in threads for c in t.comments}
+        evaluation = evaluate_analysis(analysis, labels, comment_ids)
+    files, listing = downloads(threads, analysis.findings, taxonomy, labels)
+    attributions = sorted(
+        {t.attributes["attribution"] for t in threads if "attribution" in t.attributes}
+    )
+    pages = render_pages(
+        build_site(analysis.findings, threads),
+        project.resolve(TEMPLATES),
+        method={
+            "evaluation": evaluation,
+            "ledger": report.as_json()["ledger"],
+            "taxonomy_text": taxonomy.read_text(encoding="utf-8"),
+        },
+        data={"files": listing, "dictionary": DICTIONARY, "attributions": attributions},
+    )
+    files["stylesheets/themesite.css"] = project.resolve(TEMPLATES / "themesite.css").read_bytes()
+    write_site(
+        project.root,
+        project.resolve(MKDOCS_CONFIG),
+        pages,
+        files,
+        project.build / "docs",
+        project.root / "site",
+    )
+    return len(pages)
+
+
 def build(project: Project, ingest: IngestConfig, analyse: AnalyseConfig) -> BuildReport:
+    """The whole pipeline: ingest -> analyse -> render -> build."""
     reingested, report = ingest_stage(project, ingest)
     analysis = analyse_stage(project, analyse)
+    pages = render_stage(project, analyse, analysis, report)
     return BuildReport(
         reingested=reingested,
         check=report,
         findings_path=project.build / FINDINGS,
         themes=len(analysis.findings.themes),
+        pages=pages,
     )

@@ -219,7 +219,7 @@ TaxonomyOption = Annotated[
 
 @app.command()
 def build(strict: StrictOption = None) -> None:
-    """Ingest if corpus/raw/ changed, validate, and analyse (the site comes later)."""
+    """Ingest if corpus/raw/ changed, validate, analyse, render and build the site (strict)."""
     from themesite.build import build as run_build
 
     with _errors():
@@ -233,6 +233,7 @@ def build(strict: StrictOption = None) -> None:
         highlight=False,
     )
     out.print(f"findings: {report.themes} themes in {report.findings_path}", highlight=False)
+    out.print(f"site: {report.pages} pages built into site/", highlight=False)
     for warning in check_report.warnings:
         err.print(f"[yellow]warning:[/] {warning}", highlight=False, soft_wrap=True)
 

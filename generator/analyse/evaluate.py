@@ -139,17 +139,14 @@ def _kappa(truth: list[int], guess: list[int]) -> float:
     return float(cohen_kappa_score(truth, guess))
 
 
-def evaluate_project(project, config, labels_path: Path | None, taxonomy_path: Path | None) -> dict:
-    """Run the analysis and score it and the patterns-only baseline against the coding file."""
+def evaluate_analysis(analysis, labels_path: Path, comment_ids: set[str]) -> dict:
+    """Score an analysis and its patterns-only baseline against a coding file."""
     from dataclasses import asdict
 
     from themesite.analyse.records import ASSIGNED
-    from themesite.build import analyse_stage
 
-    analysis = analyse_stage(project, config, taxonomy_path)
     seeded = [t.theme.id for t in analysis.findings.themes if t.theme.kind == "seeded"]
-    path = labels_path or project.resolve(config.labels)
-    human = read_labels(path, _all_comment_ids(project), set(seeded))
+    human = read_labels(labels_path, comment_ids, set(seeded))
     model: dict[str, set[str]] = {}
     for item in analysis.findings.comment_assignments:
         if item.status == ASSIGNED and item.theme_id in seeded:
@@ -158,10 +155,14 @@ def evaluate_project(project, config, labels_path: Path | None, taxonomy_path: P
         agreement("model", human, model, seeded),
         agreement("patterns only", human, analysis.pattern_themes, seeded),
     ]
-    return {"labels": str(path), "results": [asdict(r) for r in results]}
+    return {"labels": str(labels_path), "results": [asdict(r) for r in results]}
 
 
-def _all_comment_ids(project) -> set[str]:
+def evaluate_project(project, config, labels_path: Path | None, taxonomy_path: Path | None) -> dict:
+    """Run the analysis and score it and the patterns-only baseline against the coding file."""
+    from themesite.build import analyse_stage
     from themesite.ingest.store import read_threads
 
-    return {c.id for t in read_threads(project.threads) for c in t.comments}
+    analysis = analyse_stage(project, config, taxonomy_path)
+    comment_ids = {c.id for t in read_threads(project.threads) for c in t.comments}
+    return evaluate_analysis(analysis, labels_path or project.resolve(config.labels), comment_ids)

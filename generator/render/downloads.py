@@ -1,0 +1,68 @@
+"""The Data page's downloads, generated from the same corpus and findings as the pages."""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Sequence
+from pathlib import Path
+
+from themesite.analyse.findings import findings_to_json
+from themesite.analyse.records import Findings
+from themesite.export import (
+    ASSIGNMENT_COLUMNS,
+    COMMENT_COLUMNS,
+    assignment_rows,
+    comment_rows,
+    write_rows,
+)
+from themesite.ingest.records import Thread
+
+FOLDER = "downloads"
+
+DICTIONARY = (
+    ("thread_id", "Stable id of the thread: a slug of its title and a hash of its content."),
+    ("comment_id", "Stable id of the comment: a hash of thread, author and text."),
+    ("text", "The comment's paragraphs joined by a blank line, exactly as written."),
+    ("reply_to", "The comment_id of the comment this one replies to."),
+    ("line_start, line_end", "The lines of the source file in corpus/raw/ the comment came from."),
+    ("theme_id, kind", "A theme from the taxonomy (seeded) or found by clustering (discovered)."),
+    ("status", "assigned, or ambiguous (some evidence, below the assignment threshold)."),
+    ("confidence", "Calibrated probability (seeded) or typicality (discovered), 0 to 1."),
+    ("evidence", "Why: matched patterns, the most similar example, the model's score."),
+    ("themes (labels.csv)", "Theme ids a human coder assigned, separated by ';'."),
+)
+
+
+def _table(rows, columns, fmt: str) -> bytes:
+    buffer = io.StringIO()
+    write_rows(rows, columns, fmt, buffer)
+    return buffer.getvalue().encode("utf-8")
+
+
+def downloads(
+    threads: Sequence[Thread], findings: Findings, taxonomy: Path, labels: Path | None
+) -> tuple[dict[str, bytes], list[dict[str, str]]]:
+    """(files for the docs folder, their descriptions for the Data page)."""
+    files = {
+        "corpus.jsonl": (
+            _table(comment_rows(threads), COMMENT_COLUMNS, "jsonl"),
+            "Every comment, one JSON object per line.",
+        ),
+        "assignments.csv": (
+            _table(assignment_rows(findings), ASSIGNMENT_COLUMNS, "csv"),
+            "Comment × theme outcomes with status, confidence and evidence.",
+        ),
+        "findings.json": (
+            findings_to_json(findings).encode("utf-8"),
+            "Everything this site reports, as one JSON document.",
+        ),
+        "taxonomy.yml": (taxonomy.read_bytes(), "The taxonomy the themes were defined by."),
+    }
+    if labels is not None and labels.exists():
+        files["labels.csv"] = (labels.read_bytes(), "The human coding used for agreement.")
+    contents = {f"{FOLDER}/{name}": data for name, (data, _) in files.items()}
+    listing = [
+        {"name": f"{FOLDER}/{name}", "description": description}
+        for name, (_, description) in files.items()
+    ]
+    return contents, listing

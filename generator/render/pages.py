@@ -1,0 +1,123 @@
+"""Render every page of the site to Markdown text, in memory.
+
+The Jinja2 environment autoescapes everything (corpus text lands in HTML blocks) and
+uses StrictUndefined, so a typo in a template is an error, not an empty string.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from jinja2 import Environment, FileSystemLoader, StrictUndefined
+from markupsafe import Markup
+
+from themesite.analyse.records import Findings
+from themesite.render.charts import prevalence_chart
+from themesite.render.context import Site
+
+
+def environment(templates: Path) -> Environment:
+    return Environment(
+        loader=FileSystemLoader(templates),
+        autoescape=True,
+        undefined=StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+    )
+
+
+def headlines(findings: Findings) -> list[str]:
+    """The findings in plain sentences, generated from the numbers."""
+    analysed = findings.corpus.get("comments", 0)
+    ranked = sorted(findings.themes, key=lambda t: (-t.comments, t.theme.id))
+    sentences = [
+        f"{findings.corpus.get('contributors', 0)} contributors wrote {analysed} comments "
+        f"in {findings.corpus.get('threads', 0)} threads."
+    ]
+    seeded = [t for t in ranked if t.theme.kind == "seeded" and t.comments]
+    if seeded:
+        top = seeded[0]
+        sentences.append(
+            f"The most prevalent seeded theme is {top.theme.label}: {top.comments} of "
+            f"{analysed} comments ({top.comments / max(analysed, 1):.0%}), "
+            f"from {top.contributors} contributors in {len(top.threads)} threads."
+        )
+    for item in seeded[1:]:
+        sentences.append(
+            f"{item.theme.label} comes up in {item.comments} comments "
+            f"from {item.contributors} contributors."
+        )
+    discovered = [t for t in ranked if t.theme.kind == "discovered"]
+    if discovered:
+        names = ", ".join(t.theme.label for t in discovered[:3])
+        sentences.append(
+            f"Clustering found {len(discovered)} further themes; the largest are {names}."
+        )
+    cover = findings.coverage
+    sentences.append(
+        f"{cover.get('assigned', 0)} comments carry at least one theme, "
+        f"{cover.get('ambiguous', 0)} only ambiguous evidence, "
+        f"and {cover.get('unassigned', 0)} none."
+    )
+    return sentences
+
+
+def render_pages(
+    site: Site,
+    templates: Path,
+    method: dict[str, object],
+    data: dict[str, object],
+) -> dict[str, str]:
+    """Page path (relative to the docs folder) -> Markdown text."""
+    env = environment(templates)
+    findings = site.findings
+    rows = sorted(site.theme_rows.values(), key=lambda r: (-r.comments, r.link.label))
+    chart = prevalence_chart([(r.link.label, r.kind, r.share, r.comments) for r in rows])
+    pages = {
+        "index.md": env.get_template("index.md.j2").render(
+            headlines=headlines(findings),
+            chart=Markup(chart),
+            rows=rows,
+            corpus=findings.corpus,
+            coverage=findings.coverage,
+        ),
+        "themes/index.md": env.get_template("themes.md.j2").render(
+            rows=[_relative(r, "themes/") for r in rows]
+        ),
+        "threads/index.md": env.get_template("threads.md.j2").render(pages=site.threads),
+        "contributors/index.md": env.get_template("contributors.md.j2").render(
+            pages=site.contributors
+        ),
+        "method.md": env.get_template("method.md.j2").render(
+            parameters=findings.parameters,
+            parameters_text=json.dumps(findings.parameters, indent=2, sort_keys=True),
+            discovery=_Namespace(findings.parameters.get("discovery") or {}),
+            **method,
+        ),
+        "data.md": env.get_template("data.md.j2").render(**data),
+    }
+    for kind, items in (
+        ("theme", site.themes),
+        ("thread", site.threads),
+        ("contributor", site.contributors),
+    ):
+        template = env.get_template(f"{kind}.md.j2")
+        for page in items:
+            pages[page.path] = template.render(page=page)
+    return pages
+
+
+def _relative(row, folder: str):
+    """A theme row whose link works from inside `folder`."""
+    from dataclasses import replace
+
+    return replace(row, link=replace(row.link, url=row.link.url.removeprefix(folder)))
+
+
+class _Namespace(dict):
+    """Attribute access for the discovery diagnostics, with defaults for a run without them."""
+
+    def __getattr__(self, name: str) -> object:
+        return self.get(name, "" if name != "dropped" else [])
