@@ -86,6 +86,13 @@ def render_stage(project: Project, config: AnalyseConfig, analysis, report: Chec
     from themesite.render.pages import render_pages
     from themesite.render.site import write_site
 
+    for needed in (TEMPLATES, MKDOCS_CONFIG):
+        if not project.resolve(needed).exists():
+            raise CorpusError(
+                f"{project.resolve(needed)} does not exist",
+                "copy site_templates/ and mkdocs.yml from the themesite repository "
+                "into the project folder",
+            )
     threads = read_threads(project.threads)
     taxonomy = project.resolve(config.taxonomy)
     labels = project.resolve(config.labels)

@@ -40,7 +40,14 @@ def seeded_project(project: Path) -> Path:
     for seed in SEEDS:
         shutil.copy(seed, project / "corpus" / "raw" / seed.name)
     shutil.copy(REPO / "corpus" / "taxonomy.yml", project / "corpus" / "taxonomy.yml")
+    add_site_files(project)
     return project
+
+
+def add_site_files(project: Path) -> None:
+    """The templates and MkDocs config a project needs to build its site."""
+    shutil.copytree(REPO / "site_templates", project / "site_templates")
+    shutil.copy(REPO / "mkdocs.yml", project / "mkdocs.yml")
 
 
 class Cli:

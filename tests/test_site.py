@@ -1,0 +1,180 @@
+"""The built site: page set, links and anchors, determinism, atomic swap, escaping."""
+
+from __future__ import annotations
+
+import csv
+import json
+import shutil
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import lxml.html
+import pytest
+from markupsafe import escape
+
+from tests.conftest import FIXTURES, REPO, Cli, add_site_files, snapshot
+
+BLNS = json.loads((FIXTURES / "hostile" / "blns.json").read_text("utf-8"))
+
+
+def _tree(folder: Path) -> dict[str, bytes]:
+    return {
+        p.relative_to(folder).as_posix(): p.read_bytes()
+        for p in sorted(folder.rglob("*"))
+        if p.is_file()
+    }
+
+
+@pytest.fixture(scope="module")
+def seed_site(tmp_path_factory):
+    root = tmp_path_factory.mktemp("site")
+    shutil.copytree(REPO / "corpus", root / "corpus")
+    add_site_files(root)
+    result = Cli(root)("build")
+    assert result.exit_code == 0, result.output
+    return root
+
+
+def test_page_set(seed_site):
+    site = seed_site / "site"
+    findings = json.loads((seed_site / "build" / "findings.json").read_text("utf-8"))
+    threads = [
+        json.loads(p.read_text("utf-8")) for p in (seed_site / "corpus" / "threads").iterdir()
+    ]
+    expected = {
+        "index.html",
+        "themes/index.html",
+        "threads/index.html",
+        "contributors/index.html",
+        "method.html",
+        "data.html",
+    }
+    expected |= {f"themes/{t['theme']['id']}.html" for t in findings["themes"]}
+    expected |= {f"threads/{t['id']}.html" for t in threads}
+    assert expected <= {p.relative_to(site).as_posix() for p in site.rglob("*.html")}
+    authors = {c["author"] for t in threads for c in t["comments"] if c["author"]}
+    assert len(list((site / "contributors").glob("*.html"))) == len(authors) + 1
+    for name in ("corpus.jsonl", "assignments.csv", "findings.json", "taxonomy.yml", "labels.csv"):
+        assert (site / "downloads" / name).stat().st_size > 0
+    assert all(p.stat().st_size < 2 * 1024 * 1024 for p in site.rglob("*.html"))
+
+
+def test_every_internal_link_and_anchor_resolves(seed_site):
+    site = seed_site / "site"
+    ids: dict[Path, set[str]] = {}
+    # 404.html is served at any path, so MkDocs gives it root-absolute links on purpose.
+    pages = sorted(p for p in site.rglob("*.html") if p.name != "404.html")
+    for page in pages:
+        ids[page] = set(lxml.html.parse(str(page)).getroot().xpath("//@id"))
+    checked = 0
+    for page in pages:
+        for href in lxml.html.parse(str(page)).getroot().xpath("//a/@href"):
+            parts = urlsplit(href)
+            if parts.scheme or parts.netloc or href.startswith("mailto:"):
+                continue
+            target = (page.parent / parts.path).resolve() if parts.path else page
+            if target.is_dir():
+                target = target / "index.html"
+            assert target.exists(), f"{page.relative_to(site)} -> {href}"
+            if parts.fragment and target.suffix == ".html":
+                assert parts.fragment in ids[target], f"{page.relative_to(site)} -> {href}"
+            checked += 1
+    assert checked > 500
+
+
+def test_quote_links_land_on_the_comment_that_contains_the_quote(seed_site):
+    site = seed_site / "site"
+    for page in (site / "themes").glob("*.html"):
+        root = lxml.html.parse(str(page)).getroot()
+        for quote in root.xpath("//blockquote[@class='ts-quote']"):
+            text = quote.xpath("string(p)")
+            href = quote.xpath("footer/a/@href")[-1]
+            path, _, anchor = href.partition("#")
+            target = lxml.html.parse(str((page.parent / path).resolve())).getroot()
+            [comment] = target.xpath(f"//*[@id='{anchor}']")
+            assert text in comment.text_content()
+
+
+def test_two_builds_are_byte_identical(seed_site, tmp_path):
+    first = _tree(seed_site / "site")
+    assert Cli(seed_site)("build").exit_code == 0
+    assert _tree(seed_site / "site") == first
+
+
+def test_a_failed_build_leaves_the_previous_site(seed_site, monkeypatch):
+    import themesite.render.site as site_module
+    from themesite.render.site import SiteBuildError
+
+    before_site, before_docs = snapshot(seed_site / "site"), snapshot(seed_site / "build" / "docs")
+
+    def broken(*args):
+        raise SiteBuildError("simulated MkDocs failure")
+
+    monkeypatch.setattr(site_module, "_mkdocs", broken)
+    result = Cli(seed_site)("build")
+    assert result.exit_code == 1 and "simulated MkDocs failure" in result.stderr
+    assert snapshot(seed_site / "site") == before_site
+    assert snapshot(seed_site / "build" / "docs") == before_docs
+    assert not list((seed_site / "build").glob(".site-*"))
+
+
+@pytest.fixture(scope="module")
+def hostile_site(tmp_path_factory):
+    root = tmp_path_factory.mktemp("hostile")
+    (root / "corpus" / "raw").mkdir(parents=True)
+    shutil.copy(REPO / "corpus" / "taxonomy.yml", root / "corpus" / "taxonomy.yml")
+    add_site_files(root)
+    export = root / "blns.csv"
+    with export.open("w", newline="", encoding="utf-8") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(["thread", "author", "text"])
+        for i, text in enumerate(BLNS):
+            writer.writerow(
+                [text or f"t{i}", text or f"a{i}", text if text.strip() else f"body {i}"]
+            )
+    cli = Cli(root)
+    assert cli("add", str(FIXTURES / "hostile" / "hostile_thread.txt")).exit_code == 0
+    assert cli("add", str(export)).exit_code == 0
+    result = cli("build")
+    assert result.exit_code == 0, result.output
+    return root
+
+
+def test_hostile_text_is_shown_literally_in_markdown_and_html(hostile_site):
+    threads = [
+        json.loads(p.read_text("utf-8")) for p in (hostile_site / "corpus" / "threads").iterdir()
+    ]
+    checked = 0
+    for thread in threads:
+        markdown = (hostile_site / "build" / "docs" / "threads" / f"{thread['id']}.md").read_text(
+            "utf-8"
+        )
+        html = (hostile_site / "site" / "threads" / f"{thread['id']}.html").read_text("utf-8")
+        for comment in thread["comments"]:
+            for paragraph in comment["paragraphs"]:
+                assert str(escape(paragraph)) in markdown
+                assert str(escape(paragraph)) in html
+                checked += 1
+            if comment["author"]:
+                assert str(escape(comment["author"])) in html
+        assert str(escape(thread["title"])) in html
+    assert checked >= len([s for s in BLNS if s.strip()])
+
+
+def test_no_markup_from_data_becomes_an_element(hostile_site):
+    for page in sorted((hostile_site / "site").rglob("*.html")):
+        root = lxml.html.parse(str(page)).getroot()
+        content = root.xpath("//article[contains(@class, 'md-content__inner')]")
+        assert content, page
+        body = content[0]
+        assert len(body.xpath(".//h1")) == 1, page
+        assert not body.xpath(
+            ".//script | .//style | .//iframe | .//img | .//svg[not(@class='ts-svg')]"
+        ), page
+        assert not body.xpath(".//*[contains(@class, 'admonition')]"), page
+        assert not body.xpath(".//article[@class='ts-comment']//table"), page
+        for element in body.iter():
+            for name, value in element.attrib.items():
+                assert not name.lower().startswith("on"), (page, name)
+                assert not value.strip().lower().startswith("javascript:"), (page, value)
+        assert "49" not in body.xpath("string(.//p[contains(., '7*7')])")
