@@ -239,6 +239,29 @@ def build(strict: StrictOption = None) -> None:
 
 
 @app.command()
+def serve(
+    port: Annotated[int, typer.Option("--port", help="Port on 127.0.0.1.")] = 8000,
+) -> None:
+    """Build, then preview the site with live reload (rebuild with 'themesite build')."""
+    from mkdocs.commands.serve import serve as mkdocs_serve
+
+    from themesite.build import MKDOCS_CONFIG
+    from themesite.build import build as run_build
+
+    with _errors():
+        project = _State.project
+        run_build(project, load_ingest_config(project), load_analyse_config(project))
+    out.print(f"serving http://127.0.0.1:{port}/ (Ctrl-C to stop)", highlight=False)
+    mkdocs_serve(
+        str(project.resolve(MKDOCS_CONFIG)),
+        docs_dir=str(project.build / "docs"),
+        dev_addr=f"127.0.0.1:{port}",
+        livereload=True,
+        strict=True,
+    )
+
+
+@app.command()
 def analyse(taxonomy: TaxonomyOption = None) -> None:
     """Find themes (taxonomy and discovered), quotes and prevalence; write build/findings.json."""
     from themesite.build import analyse_stage

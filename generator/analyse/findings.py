@@ -58,7 +58,10 @@ def build_findings(
     excluded: int,
     statements: int,
     parameters: dict[str, object],
+    threads: int | None = None,
 ) -> Findings:
+    """`threads` counts every thread in the corpus, with or without analysed comments."""
+    threads = len({u.thread_id for u in units}) if threads is None else threads
     info = {u.comment_id: u for u in units}
     assigned: dict[str, list[Assignment]] = defaultdict(list)
     by_comment: dict[str, set[str]] = defaultdict(set)
@@ -102,7 +105,8 @@ def build_findings(
         contributors=_profiles(units, by_comment, lambda u: u.author, lambda u: u.author),
         threads=_profiles(units, by_comment, lambda u: u.thread_id, lambda u: u.thread_title),
         corpus={
-            "threads": len({u.thread_id for u in units}),
+            "threads": threads,
+            "threads_with_comments": len({u.thread_id for u in units}),
             "comments": len(units),
             "excluded_comments": excluded,
             "statements": statements,

@@ -123,6 +123,7 @@ def analyse(
         excluded,
         len(statements),
         parameters,
+        threads=len(threads),
     )
     pattern_themes: dict[str, set[str]] = {}
     for statement_id, statement_hits in hits.items():

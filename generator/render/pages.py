@@ -34,7 +34,8 @@ def headlines(findings: Findings) -> list[str]:
     ranked = sorted(findings.themes, key=lambda t: (-t.comments, t.theme.id))
     sentences = [
         f"{findings.corpus.get('contributors', 0)} contributors wrote {analysed} comments "
-        f"in {findings.corpus.get('threads', 0)} threads."
+        f"in {findings.corpus.get('threads_with_comments', 0)} of the corpus's "
+        f"{findings.corpus.get('threads', 0)} threads."
     ]
     seeded = [t for t in ranked if t.theme.kind == "seeded" and t.comments]
     if seeded:
