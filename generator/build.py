@@ -113,6 +113,7 @@ def render_stage(project: Project, config: AnalyseConfig, analysis, report: Chec
             "taxonomy_text": taxonomy.read_text(encoding="utf-8"),
         },
         data={"files": listing, "dictionary": DICTIONARY, "attributions": attributions},
+        threads=threads,
     )
     files["stylesheets/themesite.css"] = project.resolve(TEMPLATES / "themesite.css").read_bytes()
     write_site(

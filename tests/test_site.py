@@ -178,3 +178,36 @@ def test_no_markup_from_data_becomes_an_element(hostile_site):
                 assert not name.lower().startswith("on"), (page, name)
                 assert not value.strip().lower().startswith("javascript:"), (page, value)
         assert "49" not in body.xpath("string(.//p[contains(., '7*7')])")
+
+
+def test_charts_have_titles_and_their_data_beside_them(seed_site):
+    site = seed_site / "site"
+    for page, chart in (
+        ("index.html", "ts-prevalence"),
+        ("themes/index.html", "ts-cooccurrence"),
+        ("threads/index.html", "ts-by-thread"),
+    ):
+        root = lxml.html.parse(str(site / page)).getroot()
+        [svg] = root.xpath(f"//svg[@aria-labelledby='{chart}-title {chart}-desc']")
+        assert svg.xpath(f".//*[@id='{chart}-title']")[0].text
+        assert root.xpath("//figure[contains(@class,'ts-chart')]/following::table")
+    # The seeds' comments carry no dates, so there is no chart over time.
+    assert "ts-by-year" not in (site / "index.html").read_text("utf-8")
+
+
+def test_themes_over_time_where_dates_exist(project):
+    cli = Cli(project)
+    assert cli("add", str(FIXTURES / "polis" / "15-per-hour-seattle")).exit_code == 0
+    shutil.copy(
+        FIXTURES / "polis" / "taxonomy-15-per-hour.yml", project / "corpus" / "taxonomy.yml"
+    )
+    add_site_files(project)
+    (project / "themesite.yml").write_text("analyse:\n  labels: none.csv\n", encoding="utf-8")
+    result = cli("build")
+    assert result.exit_code == 0, result.output
+    index = (project / "site" / "index.html").read_text("utf-8")
+    assert "ts-by-year-title" in index and "2014" in index
+    data = (project / "site" / "data.html").read_text("utf-8")
+    assert "Computational Democracy Project" in data  # the CC BY 4.0 attribution
+    method = (project / "site" / "method.html").read_text("utf-8")
+    assert "No human coding file was found" in method

@@ -13,12 +13,13 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined
 from markupsafe import Markup
 
 from themesite.analyse.records import Findings
-from themesite.render.charts import prevalence_chart
+from themesite.render.charts import heatmap, prevalence_chart
 from themesite.render.context import Site
+from themesite.render.matrices import Matrix, by_thread, by_year, co_occurrence
 
 
 def environment(templates: Path) -> Environment:
-    return Environment(
+    env = Environment(
         loader=FileSystemLoader(templates),
         autoescape=True,
         undefined=StrictUndefined,
@@ -26,6 +27,8 @@ def environment(templates: Path) -> Environment:
         lstrip_blocks=True,
         keep_trailing_newline=True,
     )
+    env.globals["zip"] = zip
+    return env
 
 
 def headlines(findings: Findings) -> list[str]:
@@ -65,11 +68,21 @@ def headlines(findings: Findings) -> list[str]:
     return sentences
 
 
+def _chart(matrix: Matrix | None) -> dict[str, object] | None:
+    if matrix is None:
+        return None
+    svg = heatmap(
+        matrix.id, matrix.title, matrix.description, matrix.rows, matrix.columns, matrix.values
+    )
+    return {"matrix": matrix, "svg": Markup(svg)}
+
+
 def render_pages(
     site: Site,
     templates: Path,
     method: dict[str, object],
     data: dict[str, object],
+    threads=(),
 ) -> dict[str, str]:
     """Page path (relative to the docs folder) -> Markdown text."""
     env = environment(templates)
@@ -83,11 +96,15 @@ def render_pages(
             rows=rows,
             corpus=findings.corpus,
             coverage=findings.coverage,
+            over_time=_chart(by_year(findings, threads)),
         ),
         "themes/index.md": env.get_template("themes.md.j2").render(
-            rows=[_relative(r, "themes/") for r in rows]
+            rows=[_relative(r, "themes/") for r in rows],
+            co_occurrence=_chart(co_occurrence(findings)),
         ),
-        "threads/index.md": env.get_template("threads.md.j2").render(pages=site.threads),
+        "threads/index.md": env.get_template("threads.md.j2").render(
+            pages=site.threads, by_thread=_chart(by_thread(findings, threads))
+        ),
         "contributors/index.md": env.get_template("contributors.md.j2").render(
             pages=site.contributors
         ),
