@@ -90,7 +90,9 @@ def discover_themes(
     vectors = _embed(counts, weights, settings.seed)
     usable = np.flatnonzero(np.linalg.norm(vectors, axis=1) > 0) if vectors.size else []
     report["statements"] = len(usable)
-    ks = range(max(2, settings.k_min), min(settings.k_max, len(usable) // settings.min_size) + 1)
+    distinct = len(np.unique(vectors[usable].round(6), axis=0)) if len(usable) else 0
+    ceiling = min(settings.k_max, len(usable) // settings.min_size, distinct)
+    ks = range(max(2, settings.k_min), ceiling + 1)
     if not ks:
         report["dropped"] = [f"{len(usable)} statements to cluster: too few for two themes"]
         return [], report

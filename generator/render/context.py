@@ -12,7 +12,18 @@ from dataclasses import dataclass, field
 
 from themesite.analyse.records import ASSIGNED, Findings, Quote, ThemeFindings
 from themesite.ingest.records import Comment, Highlight, Thread
-from themesite.render.links import contributor_page, href, theme_page, thread_page
+from themesite.render.links import (
+    COMMENTS_PER_PAGE,
+    chunks,
+    contributor_page,
+    href,
+    part_path,
+    theme_page,
+    thread_page,
+)
+
+#: Longest list of threads shown on a theme page.
+THREADS_LISTED = 100
 
 
 @dataclass(frozen=True)
@@ -49,6 +60,7 @@ class ThemePage:
     quotes: tuple[QuoteView, ...]
     co_occurring: tuple[tuple[Link, int], ...]
     threads: tuple[Link, ...]
+    more_threads: int  # threads beyond THREADS_LISTED, counted but not listed
     sub_themes: tuple[Link, ...]
     parent: Link | None
 
@@ -75,6 +87,8 @@ class ThreadPage:
     comments: tuple[CommentView, ...]
     highlights: tuple[HighlightView, ...]
     themes: tuple[tuple[Link, int], ...]
+    part: int = 0  # long threads are split in parts of COMMENTS_PER_PAGE comments
+    parts: tuple[Link, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -85,6 +99,9 @@ class ContributorPage:
     comments: tuple[tuple[Link, CommentView], ...]  # (thread, comment)
     themes: tuple[tuple[Link, int], ...]
     quoted_in: tuple[tuple[Link, QuoteView], ...]  # (theme, quote)
+    total_comments: int = 0
+    part: int = 0
+    parts: tuple[Link, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -96,8 +113,18 @@ class Site:
     theme_rows: dict[str, ThemeRow] = field(default_factory=dict)
 
 
+def _parts(path: str, count: int, current: str) -> tuple[Link, ...]:
+    """Links from page `current` to every part of a page split in `count` parts."""
+    return tuple(Link(str(i + 1), href(current, part_path(path, i))) for i in range(count))
+
+
 def build_site(findings: Findings, threads: Sequence[Thread]) -> Site:
     comments = {c.id: (t, c) for t in threads for c in t.comments}
+    comment_page = {
+        c.id: part_path(thread_page(t.id), i // COMMENTS_PER_PAGE)
+        for t in threads
+        for i, c in enumerate(t.comments)
+    }
     labels = {t.theme.id: t.theme.label for t in findings.themes}
     analysed = max(findings.corpus.get("comments", 0), 1)
     by_comment: dict[str, list[str]] = defaultdict(list)
@@ -112,7 +139,7 @@ def build_site(findings: Findings, threads: Sequence[Thread]) -> Site:
             text=quote.text,
             author=author,
             role=quote.role,
-            source=Link(thread.title, href(page, thread_page(thread.id), comment.id)),
+            source=Link(thread.title, href(page, comment_page[comment.id], comment.id)),
             contributor=Link(author, href(page, contributor_page(author)))
             if comment.author
             else None,
@@ -142,8 +169,11 @@ def build_site(findings: Findings, threads: Sequence[Thread]) -> Site:
                     for other, count in item.co_occurring
                 ),
                 threads=tuple(
-                    Link(titles[t], href(page, thread_page(t))) for t in item.threads if t in titles
+                    Link(titles[t], href(page, thread_page(t)))
+                    for t in item.threads[:THREADS_LISTED]
+                    if t in titles
                 ),
+                more_threads=max(len(item.threads) - THREADS_LISTED, 0),
                 sub_themes=theme_links(children[item.theme.id], page),
                 parent=Link(labels[item.theme.parent], href(page, theme_page(item.theme.parent)))
                 if item.theme.parent
@@ -160,15 +190,20 @@ def build_site(findings: Findings, threads: Sequence[Thread]) -> Site:
             top_quote=quote_view(item.quotes[0], "index.md") if item.quotes else None,
         )
 
-    def comment_view(thread: Thread, comment: Comment, page: str) -> CommentView:
-        parent = next((c for c in thread.comments if c.id == comment.reply_to), None)
+    parents = {c.id: c for t in threads for c in t.comments}
+
+    def comment_view(comment: Comment, page: str) -> CommentView:
+        parent = parents.get(comment.reply_to) if comment.reply_to else None
         return CommentView(
             comment=comment,
             anchor=comment.id,
             author=Link(comment.author, href(page, contributor_page(comment.author)))
             if comment.author
             else None,
-            reply_to=Link(parent.author or "an earlier comment", f"#{parent.id}")
+            reply_to=Link(
+                parent.author or "an earlier comment",
+                href(page, comment_page[parent.id], parent.id),
+            )
             if parent
             else None,
             themes=theme_links(by_comment.get(comment.id, ()), page),
@@ -176,36 +211,47 @@ def build_site(findings: Findings, threads: Sequence[Thread]) -> Site:
 
     thread_pages = []
     for thread in sorted(threads, key=lambda t: t.id):
-        page = thread_page(thread.id)
         counts: dict[str, int] = defaultdict(int)
         for comment in thread.comments:
             for theme_id in by_comment.get(comment.id, ()):
                 counts[theme_id] += 1
-        thread_pages.append(
-            ThreadPage(
-                path=page,
-                thread=thread,
-                comments=tuple(comment_view(thread, c, page) for c in thread.comments),
-                highlights=tuple(
-                    HighlightView(h, Link(h.author, f"#{h.comment_id}") if h.comment_id else None)
-                    for h in thread.highlights
-                ),
-                themes=tuple(
-                    (Link(labels[i], href(page, theme_page(i))), n)
-                    for i, n in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))
-                ),
+        parts = chunks(thread.comments, COMMENTS_PER_PAGE)
+        for part, section in enumerate(parts):
+            page = part_path(thread_page(thread.id), part)
+            thread_pages.append(
+                ThreadPage(
+                    path=page,
+                    thread=thread,
+                    comments=tuple(comment_view(c, page) for c in section),
+                    highlights=tuple(
+                        HighlightView(
+                            h,
+                            Link(h.author, href(page, comment_page[h.comment_id], h.comment_id))
+                            if h.comment_id
+                            else None,
+                        )
+                        for h in thread.highlights
+                    ),
+                    themes=tuple(
+                        (Link(labels[i], href(page, theme_page(i))), n)
+                        for i, n in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))
+                    ),
+                    part=part,
+                    parts=_parts(thread_page(thread.id), len(parts), page),
+                )
             )
-        )
     return Site(
         themes=tuple(theme_pages),
         threads=tuple(thread_pages),
-        contributors=_contributors(threads, findings, by_comment, comment_view, quote_view, labels),
+        contributors=_contributors(
+            threads, findings, by_comment, comment_view, quote_view, labels, comment_page
+        ),
         findings=findings,
         theme_rows=rows,
     )
 
 
-def _contributors(threads, findings, by_comment, comment_view, quote_view, labels):
+def _contributors(threads, findings, by_comment, comment_view, quote_view, labels, comment_page):
     authored: dict[str, list[tuple[Thread, Comment]]] = defaultdict(list)
     for thread in sorted(threads, key=lambda t: t.id):
         for comment in thread.comments:
@@ -218,28 +264,33 @@ def _contributors(threads, findings, by_comment, comment_view, quote_view, label
                 quoted[quote.author].append((item.theme.id, quote))
     pages = []
     for author in sorted(authored):
-        page = contributor_page(author)
         counts: dict[str, int] = defaultdict(int)
         for _, comment in authored[author]:
             for theme_id in by_comment.get(comment.id, ()):
                 counts[theme_id] += 1
-        pages.append(
-            ContributorPage(
-                path=page,
-                name=author,
-                roles=tuple(sorted({c.role for _, c in authored[author] if c.role})),
-                comments=tuple(
-                    (Link(t.title, href(page, thread_page(t.id), c.id)), comment_view(t, c, page))
-                    for t, c in authored[author]
-                ),
-                themes=tuple(
-                    (Link(labels[i], href(page, theme_page(i))), n)
-                    for i, n in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))
-                ),
-                quoted_in=tuple(
-                    (Link(labels[i], href(page, theme_page(i))), quote_view(q, page))
-                    for i, q in quoted[author]
-                ),
+        parts = chunks(authored[author], COMMENTS_PER_PAGE)
+        for part, section in enumerate(parts):
+            page = part_path(contributor_page(author), part)
+            pages.append(
+                ContributorPage(
+                    path=page,
+                    name=author,
+                    roles=tuple(sorted({c.role for _, c in authored[author] if c.role})),
+                    comments=tuple(
+                        (Link(t.title, href(page, comment_page[c.id], c.id)), comment_view(c, page))
+                        for t, c in section
+                    ),
+                    themes=tuple(
+                        (Link(labels[i], href(page, theme_page(i))), n)
+                        for i, n in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))
+                    ),
+                    quoted_in=tuple(
+                        (Link(labels[i], href(page, theme_page(i))), quote_view(q, page))
+                        for i, q in quoted[author]
+                    ),
+                    total_comments=len(authored[author]),
+                    part=part,
+                    parts=_parts(contributor_page(author), len(parts), page),
+                )
             )
-        )
     return tuple(pages)

@@ -13,6 +13,9 @@ from dataclasses import dataclass
 from themesite.analyse.records import ASSIGNED, Findings
 from themesite.ingest.records import Thread
 
+#: Columns of the theme x thread matrix: a chart of thousands of threads helps nobody.
+MAX_THREADS = 30
+
 
 @dataclass(frozen=True)
 class Matrix:
@@ -55,15 +58,21 @@ def co_occurrence(findings: Findings) -> Matrix:
 
 def by_thread(findings: Findings, threads: Sequence[Thread]) -> Matrix:
     themes = [t.theme for t in _ordered_themes(findings)]
-    ordered = sorted((t for t in threads if t.comments), key=lambda t: t.id)
     found = _themes_by_comment(findings)
     counts = {
-        t.id: Counter(theme for c in t.comments for theme in found.get(c.id, ())) for t in ordered
+        t.id: Counter(theme for c in t.comments for theme in found.get(c.id, ()))
+        for t in threads
+        if t.comments
     }
+    busiest = sorted(counts, key=lambda t: (-sum(counts[t].values()), t))[:MAX_THREADS]
+    ordered = sorted((t for t in threads if t.id in busiest), key=lambda t: t.id)
+    shown = f"the {len(ordered)} threads with the most" if len(counts) > MAX_THREADS else "each"
     return Matrix(
         id="ts-by-thread",
         title="Themes by thread",
-        description="Comments in each thread that carry each theme.",
+        description=f"Comments in {shown} thread that carry each theme."
+        if shown == "each"
+        else f"Comments carrying each theme in {shown} themed comments.",
         rows=tuple(t.label for t in themes),
         columns=tuple(t.title for t in ordered),
         values=tuple(tuple(counts[t.id][theme.id] for t in ordered) for theme in themes),

@@ -15,6 +15,7 @@ from markupsafe import Markup
 from themesite.analyse.records import Findings
 from themesite.render.charts import heatmap, prevalence_chart
 from themesite.render.context import Site
+from themesite.render.links import ROWS_PER_INDEX_PAGE, chunks, href, part_path
 from themesite.render.matrices import Matrix, by_thread, by_year, co_occurrence
 
 
@@ -102,12 +103,13 @@ def render_pages(
             rows=[_relative(r, "themes/") for r in rows],
             co_occurrence=_chart(co_occurrence(findings)),
         ),
-        "threads/index.md": env.get_template("threads.md.j2").render(
-            pages=site.threads, by_thread=_chart(by_thread(findings, threads))
+        **_paged(
+            env,
+            "threads",
+            [p for p in site.threads if p.part == 0],
+            by_thread=_chart(by_thread(findings, threads)),
         ),
-        "contributors/index.md": env.get_template("contributors.md.j2").render(
-            pages=site.contributors
-        ),
+        **_paged(env, "contributors", [p for p in site.contributors if p.part == 0]),
         "method.md": env.get_template("method.md.j2").render(
             parameters=findings.parameters,
             parameters_text=json.dumps(findings.parameters, indent=2, sort_keys=True),
@@ -125,6 +127,25 @@ def render_pages(
         for page in items:
             pages[page.path] = template.render(page=page)
     return pages
+
+
+def _paged(env: Environment, folder: str, rows: list, **first_page: object) -> dict[str, str]:
+    """An index split in pages of ROWS_PER_INDEX_PAGE rows: index.md, index-2.md, ..."""
+    template = env.get_template(f"{folder}.md.j2")
+    sections = chunks(rows, ROWS_PER_INDEX_PAGE)
+    index = f"{folder}/index.md"
+    rendered = {}
+    for part, section in enumerate(sections):
+        path = part_path(index, part)
+        pager = [
+            {"label": str(i + 1), "url": href(path, part_path(index, i)), "current": i == part}
+            for i in range(len(sections))
+        ]
+        extra = first_page if part == 0 else dict.fromkeys(first_page)
+        rendered[path] = template.render(
+            pages=section, pager=pager if len(sections) > 1 else [], total=len(rows), **extra
+        )
+    return rendered
 
 
 def _relative(row, folder: str):
