@@ -7,6 +7,7 @@ made.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -83,6 +84,7 @@ def render_stage(project: Project, config: AnalyseConfig, analysis, report: Chec
     from themesite.ingest.store import read_threads
     from themesite.render.context import build_site
     from themesite.render.downloads import DICTIONARY, downloads
+    from themesite.render.overview import DataPage, Discovery, DownloadFile, MethodPage
     from themesite.render.pages import render_pages
     from themesite.render.site import write_site
 
@@ -104,15 +106,23 @@ def render_stage(project: Project, config: AnalyseConfig, analysis, report: Chec
     attributions = sorted(
         {t.attributes["attribution"] for t in threads if "attribution" in t.attributes}
     )
+    parameters = analysis.findings.parameters
     pages = render_pages(
         build_site(analysis.findings, threads),
         project.resolve(TEMPLATES),
-        method={
-            "evaluation": evaluation,
-            "ledger": report.as_json()["ledger"],
-            "taxonomy_text": taxonomy.read_text(encoding="utf-8"),
-        },
-        data={"files": listing, "dictionary": DICTIONARY, "attributions": attributions},
+        method=MethodPage(
+            parameters=parameters,
+            parameters_text=json.dumps(parameters, indent=2, sort_keys=True),
+            discovery=Discovery.from_parameters(parameters),
+            evaluation=evaluation,
+            ledger=report.as_json()["ledger"],
+            taxonomy_text=taxonomy.read_text(encoding="utf-8"),
+        ),
+        data=DataPage(
+            files=tuple(DownloadFile(**item) for item in listing),
+            dictionary=DICTIONARY,
+            attributions=tuple(attributions),
+        ),
         threads=threads,
     )
     files["stylesheets/themesite.css"] = project.resolve(TEMPLATES / "themesite.css").read_bytes()

@@ -6,7 +6,6 @@ uses StrictUndefined, so a typo in a template is an error, not an empty string.
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
@@ -17,6 +16,15 @@ from themesite.render.charts import heatmap, prevalence_chart
 from themesite.render.context import Site
 from themesite.render.links import ROWS_PER_INDEX_PAGE, chunks, href, part_path
 from themesite.render.matrices import Matrix, by_thread, by_year, co_occurrence
+from themesite.render.overview import (
+    Chart,
+    DataPage,
+    HomePage,
+    IndexPage,
+    MethodPage,
+    PagerLink,
+    ThemeIndexPage,
+)
 
 
 def environment(templates: Path) -> Environment:
@@ -69,54 +77,51 @@ def headlines(findings: Findings) -> list[str]:
     return sentences
 
 
-def _chart(matrix: Matrix | None) -> dict[str, object] | None:
+def _chart(matrix: Matrix | None) -> Chart | None:
     if matrix is None:
         return None
     svg = heatmap(
         matrix.id, matrix.title, matrix.description, matrix.rows, matrix.columns, matrix.values
     )
-    return {"matrix": matrix, "svg": Markup(svg)}
+    return Chart(matrix=matrix, svg=Markup(svg))
 
 
 def render_pages(
     site: Site,
     templates: Path,
-    method: dict[str, object],
-    data: dict[str, object],
+    method: MethodPage,
+    data: DataPage,
     threads=(),
 ) -> dict[str, str]:
-    """Page path (relative to the docs folder) -> Markdown text."""
+    """Page path (relative to the docs folder) -> Markdown text; each template gets `page`."""
     env = environment(templates)
     findings = site.findings
-    rows = sorted(site.theme_rows.values(), key=lambda r: (-r.comments, r.link.label))
+    rows = tuple(sorted(site.theme_rows.values(), key=lambda r: (-r.comments, r.link.label)))
     chart = prevalence_chart([(r.link.label, r.kind, r.share, r.comments) for r in rows])
+    home = HomePage(
+        headlines=tuple(headlines(findings)),
+        chart=Markup(chart),
+        rows=rows,
+        corpus=findings.corpus,
+        coverage=findings.coverage,
+        over_time=_chart(by_year(findings, threads)),
+    )
+    theme_index = ThemeIndexPage(
+        rows=tuple(_relative(r, "themes/") for r in rows),
+        co_occurrence=_chart(co_occurrence(findings)),
+    )
     pages = {
-        "index.md": env.get_template("index.md.j2").render(
-            headlines=headlines(findings),
-            chart=Markup(chart),
-            rows=rows,
-            corpus=findings.corpus,
-            coverage=findings.coverage,
-            over_time=_chart(by_year(findings, threads)),
-        ),
-        "themes/index.md": env.get_template("themes.md.j2").render(
-            rows=[_relative(r, "themes/") for r in rows],
-            co_occurrence=_chart(co_occurrence(findings)),
-        ),
+        "index.md": env.get_template("index.md.j2").render(page=home),
+        "themes/index.md": env.get_template("themes.md.j2").render(page=theme_index),
         **_paged(
             env,
             "threads",
             [p for p in site.threads if p.part == 0],
-            by_thread=_chart(by_thread(findings, threads)),
+            _chart(by_thread(findings, threads)),
         ),
-        **_paged(env, "contributors", [p for p in site.contributors if p.part == 0]),
-        "method.md": env.get_template("method.md.j2").render(
-            parameters=findings.parameters,
-            parameters_text=json.dumps(findings.parameters, indent=2, sort_keys=True),
-            discovery=_Namespace(findings.parameters.get("discovery") or {}),
-            **method,
-        ),
-        "data.md": env.get_template("data.md.j2").render(**data),
+        **_paged(env, "contributors", [p for p in site.contributors if p.part == 0], None),
+        "method.md": env.get_template("method.md.j2").render(page=method),
+        "data.md": env.get_template("data.md.j2").render(page=data),
     }
     for kind, items in (
         ("theme", site.themes),
@@ -129,7 +134,7 @@ def render_pages(
     return pages
 
 
-def _paged(env: Environment, folder: str, rows: list, **first_page: object) -> dict[str, str]:
+def _paged(env: Environment, folder: str, rows: list, chart: Chart | None) -> dict[str, str]:
     """An index split in pages of ROWS_PER_INDEX_PAGE rows: index.md, index-2.md, ..."""
     template = env.get_template(f"{folder}.md.j2")
     sections = chunks(rows, ROWS_PER_INDEX_PAGE)
@@ -137,14 +142,17 @@ def _paged(env: Environment, folder: str, rows: list, **first_page: object) -> d
     rendered = {}
     for part, section in enumerate(sections):
         path = part_path(index, part)
-        pager = [
-            {"label": str(i + 1), "url": href(path, part_path(index, i)), "current": i == part}
+        pager = tuple(
+            PagerLink(str(i + 1), href(path, part_path(index, i)), i == part)
             for i in range(len(sections))
-        ]
-        extra = first_page if part == 0 else dict.fromkeys(first_page)
-        rendered[path] = template.render(
-            pages=section, pager=pager if len(sections) > 1 else [], total=len(rows), **extra
         )
+        page = IndexPage(
+            pages=tuple(section),
+            pager=pager if len(sections) > 1 else (),
+            total=len(rows),
+            chart=chart if part == 0 else None,
+        )
+        rendered[path] = template.render(page=page)
     return rendered
 
 
@@ -153,10 +161,3 @@ def _relative(row, folder: str):
     from dataclasses import replace
 
     return replace(row, link=replace(row.link, url=row.link.url.removeprefix(folder)))
-
-
-class _Namespace(dict):
-    """Attribute access for the discovery diagnostics, with defaults for a run without them."""
-
-    def __getattr__(self, name: str) -> object:
-        return self.get(name, "" if name != "dropped" else [])
