@@ -99,6 +99,9 @@ StrictOption = Annotated[
 EncodingOption = Annotated[
     str | None, typer.Option("--encoding", help="Force the text encoding of sources.")
 ]
+OutputOption = Annotated[
+    Path | None, typer.Option("--output", "-o", help="Write to this file instead of stdout.")
+]
 MaxSizeOption = Annotated[
     float | None, typer.Option("--max-source-mb", help="Largest source file accepted, in MB.")
 ]
@@ -199,9 +202,7 @@ def _print_check(report: CheckReport) -> None:
 @export_app.command("comments")
 def export_comments(
     fmt: Annotated[str, typer.Option("--format", "-f", help="jsonl or csv.")] = "jsonl",
-    output: Annotated[
-        Path | None, typer.Option("--output", "-o", help="Write to this file instead of stdout.")
-    ] = None,
+    output: OutputOption = None,
 ) -> None:
     """One row per comment, with its thread, author, reply link, verbatim text and source lines."""
     from themesite.export import COMMENT_COLUMNS, comment_rows
@@ -325,9 +326,7 @@ def evaluate(
 @export_app.command("assignments")
 def export_assignments(
     fmt: Annotated[str, typer.Option("--format", "-f", help="csv or jsonl.")] = "csv",
-    output: Annotated[
-        Path | None, typer.Option("--output", "-o", help="Write to this file instead of stdout.")
-    ] = None,
+    output: OutputOption = None,
 ) -> None:
     """One row per (comment, theme) outcome with status, confidence and evidence."""
     from themesite.build import read_findings
@@ -341,9 +340,7 @@ def export_assignments(
 @export_app.command("themes")
 def export_themes(
     fmt: Annotated[str, typer.Option("--format", "-f", help="json.")] = "json",
-    output: Annotated[
-        Path | None, typer.Option("--output", "-o", help="Write to this file instead of stdout.")
-    ] = None,
+    output: OutputOption = None,
 ) -> None:
     """Every theme with its id, label, kind, key terms, prevalence and quotes."""
     from themesite.build import read_findings

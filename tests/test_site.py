@@ -249,3 +249,15 @@ def test_large_corpus_pages_indexes_and_splits_long_threads(project):
     assert len(indexes) == -(-451 // ROWS_PER_INDEX_PAGE)
     assert _crawl(site) > 5000
     assert max(p.stat().st_size for p in site.rglob("*.html")) < 2 * 1024 * 1024
+
+
+def test_articles_as_evidence_when_configured(tmp_path):
+    root = tmp_path / "articles"
+    shutil.copytree(REPO / "corpus", root / "corpus")
+    add_site_files(root)
+    (root / "themesite.yml").write_text("analyse:\n  include_articles: true\n", encoding="utf-8")
+    result = Cli(root)("build")
+    assert result.exit_code == 0, result.output
+    findings = json.loads((root / "build" / "findings.json").read_text("utf-8"))
+    assert findings["corpus"]["comments"] == 48 + 5  # every thread's article is a unit
+    assert _crawl(root / "site") > 500

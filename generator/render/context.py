@@ -24,6 +24,8 @@ from themesite.render.links import (
 
 #: Longest list of threads shown on a theme page.
 THREADS_LISTED = 100
+#: The anchor of a thread page's article section.
+ARTICLE = "article"
 
 
 @dataclass(frozen=True)
@@ -132,7 +134,19 @@ def build_site(findings: Findings, threads: Sequence[Thread]) -> Site:
         if item.status == ASSIGNED:
             by_comment[item.unit_id].append(item.theme_id)
 
+    titles = {t.id: t.title for t in threads}
+
     def quote_view(quote: Quote, page: str) -> QuoteView:
+        if quote.comment_id not in comments:  # a quote from the article (include_articles)
+            return QuoteView(
+                text=quote.text,
+                author="The article",
+                role=None,
+                source=Link(
+                    titles[quote.thread_id], href(page, thread_page(quote.thread_id), ARTICLE)
+                ),
+                contributor=None,
+            )
         thread, comment = comments[quote.comment_id]
         author = comment.author or "Anonymous"
         return QuoteView(
@@ -154,7 +168,6 @@ def build_site(findings: Findings, threads: Sequence[Thread]) -> Site:
     for item in findings.themes:
         if item.theme.parent:
             children[item.theme.parent].append(item.theme.id)
-    titles = {t.id: t.title for t in threads}
     for item in findings.themes:
         page = theme_page(item.theme.id)
         quotes = tuple(quote_view(q, page) for q in item.quotes)
