@@ -125,7 +125,8 @@ def render_stage(project: Project, config: AnalyseConfig, analysis, report: Chec
         ),
         threads=threads,
     )
-    files["stylesheets/themesite.css"] = project.resolve(TEMPLATES / "themesite.css").read_bytes()
+    for asset, folder in (("themesite.css", "stylesheets"), ("themesite.js", "javascripts")):
+        files[f"{folder}/{asset}"] = project.resolve(TEMPLATES / asset).read_bytes()
     write_site(
         project.root,
         project.resolve(MKDOCS_CONFIG),

@@ -9,7 +9,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
-from markupsafe import Markup
+from markupsafe import Markup, escape
 
 from themesite.analyse.records import Findings
 from themesite.render.charts import heatmap, prevalence_chart
@@ -31,6 +31,7 @@ def environment(templates: Path) -> Environment:
     env = Environment(
         loader=FileSystemLoader(templates),
         autoescape=True,
+        finalize=escape_text,
         undefined=StrictUndefined,
         trim_blocks=True,
         lstrip_blocks=True,
@@ -38,6 +39,16 @@ def environment(templates: Path) -> Environment:
     )
     env.globals["zip"] = zip
     return env
+
+
+#: Control characters Python-Markdown would change (tabs expanded, \r folded, STX/ETX
+#: removed): written as numeric references, the browser shows them exactly as written.
+_CONTROLS = {c: f"&#{c};" for c in range(32) if c != ord("\n")}
+
+
+def escape_text(value: object) -> Markup:
+    """HTML-escape `value` for a page, keeping every character Markdown would alter."""
+    return Markup(str(escape(value)).translate(_CONTROLS))
 
 
 def headlines(findings: Findings) -> list[str]:
