@@ -13,6 +13,7 @@ import http.server
 import io
 import json
 import os
+import re
 import shutil
 import threading
 from pathlib import Path
@@ -246,8 +247,16 @@ def test_hostile_strings_stay_text_in_the_browser(hostile_url, reader):
         assert shown == expected, thread["id"]
         assert page.locator("h1").first.text_content() == thread["title"]
         checked += len(expected)
-    for path in ("index.html", "themes/index.html", "contributors/index.html"):
-        page.goto(url + path)
-        assert page.evaluate("typeof window.__pwned") == "undefined"
+    names = {c["author"] for t in threads for c in t["comments"] if c["author"]}
+    seen_names = set()
+    others = sorted(p for p in (root / "site").rglob("*.html") if "/threads/" not in p.as_posix())
+    for path in others:
+        page.goto(url + path.relative_to(root / "site").as_posix())
+        assert page.evaluate("typeof window.__pwned") == "undefined", path.name
+        if path.parent.name == "contributors" and not re.fullmatch(
+            r"index(-\d+)?\.html", path.name
+        ):
+            seen_names.add(page.locator("h1").first.text_content())
     assert not reader.dialogs, reader.dialogs[:3]
     assert checked >= len([s for s in BLNS if s.strip()])
+    assert seen_names == names  # every author name shown literally as its page's heading
