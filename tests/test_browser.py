@@ -120,11 +120,13 @@ def test_home_then_a_theme(seed_url, reader):
 def test_search_finds_a_quote_word_and_leads_to_its_page(seed_url, reader):
     url, _ = seed_url
     page = reader.page
-    page.goto(url + "index.html")
-    page.locator("label.md-search__icon, .md-search__input").first.click()
-    page.locator("input.md-search__input").fill("legacy")
+    # The search worker loads its index in the background: wait for it before typing.
+    page.goto(url + "index.html", wait_until="networkidle")
+    search = page.locator("input.md-search__input")
+    search.click()
+    search.press_sequentially("legacy", delay=50)
     results = page.locator(".md-search-result__link")
-    results.first.wait_for(timeout=15000)
+    results.first.wait_for(timeout=30000)
     targets = [results.nth(i).get_attribute("href") for i in range(results.count())]
     theme = next(t for t in targets if "themes/legacy-systems" in t)
     page.goto(theme)
