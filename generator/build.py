@@ -128,7 +128,6 @@ def render_stage(project: Project, config: AnalyseConfig, analysis, report: Chec
     for asset, folder in (("themesite.css", "stylesheets"), ("themesite.js", "javascripts")):
         files[f"{folder}/{asset}"] = project.resolve(TEMPLATES / asset).read_bytes()
     write_site(
-        project.root,
         project.resolve(MKDOCS_CONFIG),
         pages,
         files,

@@ -25,7 +25,6 @@ class SiteBuildError(ThemesiteError):
 
 
 def write_site(
-    root: Path,
     config_file: Path,
     pages: dict[str, str],
     files: dict[str, bytes],
