@@ -15,11 +15,29 @@ from pathlib import Path
 from themesite.config import AnalyseConfig, IngestConfig, Project
 from themesite.errors import CorpusError, StrictError
 from themesite.ingest.check import CheckReport, check_corpus
-from themesite.ingest.corpus import is_current, rebuild
+from themesite.ingest.corpus import current_threads, raw_digests, rebuild
+from themesite.ingest.records import Thread
 
 FINDINGS = "findings.json"
 TEMPLATES = Path("site_templates")
 MKDOCS_CONFIG = Path("mkdocs.yml")
+
+
+@dataclass(frozen=True)
+class IngestedCorpus:
+    """The validated threads, read once and handed to the later stages."""
+
+    threads: list[Thread]
+    check: CheckReport
+    reingested: bool
+
+
+@dataclass(frozen=True)
+class RenderedSite:
+    """Markdown pages and download files by path under docs/, ready for MkDocs."""
+
+    pages: dict[str, str]
+    files: dict[str, bytes]
 
 
 @dataclass(frozen=True)
@@ -31,12 +49,14 @@ class BuildReport:
     pages: int = 0
 
 
-def ingest_stage(project: Project, config: IngestConfig) -> tuple[bool, CheckReport]:
+def ingest_stage(project: Project, config: IngestConfig) -> IngestedCorpus:
     """Re-ingest when corpus/raw changed, then validate; errors (and warnings under strict) fail."""
-    reingested = not is_current(project)
-    if reingested:
-        rebuild(project, config)
-    report = check_corpus(project)
+    digests = raw_digests(project)
+    threads = current_threads(project, digests)
+    reingested = threads is None
+    if threads is None:
+        threads = sorted(rebuild(project, config).threads, key=lambda t: t.id)
+    report = check_corpus(project, threads, digests)
     if report.errors:
         count, first = len(report.errors), report.errors[0]
         raise CorpusError(f"the corpus has {count} error(s); first: {first}")
@@ -45,7 +65,7 @@ def ingest_stage(project: Project, config: IngestConfig) -> tuple[bool, CheckRep
             f"{len(report.warnings)} warning(s) under --strict; first: {report.warnings[0]}",
             "fix the source or drop --strict",
         )
-    return reingested, report
+    return IngestedCorpus(threads=threads, check=report, reingested=reingested)
 
 
 def analyse_stage(
@@ -53,6 +73,7 @@ def analyse_stage(
     config: AnalyseConfig,
     taxonomy_path: Path | None = None,
     progress: Callable[[int], None] | None = None,
+    threads: list[Thread] | None = None,
 ):
     """Analyse the corpus under a taxonomy and write build/findings.json atomically."""
     from themesite.analyse.findings import findings_to_json
@@ -61,7 +82,8 @@ def analyse_stage(
     from themesite.ingest.store import read_threads, write_atomic
 
     taxonomy = load_taxonomy(taxonomy_path or project.resolve(config.taxonomy))
-    threads = read_threads(project.threads)
+    if threads is None:
+        threads = read_threads(project.threads)
     if not threads:
         raise CorpusError("the corpus has no threads", "add sources with 'themesite add FILE'")
     analysis = analyse(threads, taxonomy, config, progress)
@@ -78,15 +100,15 @@ def read_findings(project: Project):
     return findings_from_json(path.read_text(encoding="utf-8"))
 
 
-def render_stage(project: Project, config: AnalyseConfig, analysis, report: CheckReport) -> int:
-    """Render the findings into pages and downloads, build the site, swap it in; page count."""
+def render_stage(
+    project: Project, config: AnalyseConfig, analysis, corpus: IngestedCorpus
+) -> RenderedSite:
+    """Render the findings into Markdown pages and download files (nothing is written)."""
     from themesite.analyse.evaluate import evaluate_analysis
-    from themesite.ingest.store import read_threads
     from themesite.render.context import build_site
     from themesite.render.downloads import DICTIONARY, downloads
     from themesite.render.overview import DataPage, Discovery, DownloadFile, MethodPage
     from themesite.render.pages import render_pages
-    from themesite.render.site import write_site
 
     for needed in (TEMPLATES, MKDOCS_CONFIG):
         if not project.resolve(needed).exists():
@@ -95,7 +117,7 @@ def render_stage(project: Project, config: AnalyseConfig, analysis, report: Chec
                 "copy site_templates/ and mkdocs.yml from the themesite repository "
                 "into the project folder",
             )
-    threads = read_threads(project.threads)
+    threads = corpus.threads
     taxonomy = project.resolve(config.taxonomy)
     labels = project.resolve(config.labels)
     evaluation = None
@@ -115,7 +137,7 @@ def render_stage(project: Project, config: AnalyseConfig, analysis, report: Chec
             parameters_text=json.dumps(parameters, indent=2, sort_keys=True),
             discovery=Discovery.from_parameters(parameters),
             evaluation=evaluation,
-            ledger=report.as_json()["ledger"],
+            ledger=corpus.check.as_json()["ledger"],
             taxonomy_text=taxonomy.read_text(encoding="utf-8"),
         ),
         data=DataPage(
@@ -127,25 +149,32 @@ def render_stage(project: Project, config: AnalyseConfig, analysis, report: Chec
     )
     for asset, folder in (("themesite.css", "stylesheets"), ("themesite.js", "javascripts")):
         files[f"{folder}/{asset}"] = project.resolve(TEMPLATES / asset).read_bytes()
+    return RenderedSite(pages=pages, files=files)
+
+
+def site_stage(project: Project, site: RenderedSite) -> None:
+    """Build the rendered site with MkDocs (strict) and swap it into build/docs and site/."""
+    from themesite.render.site import write_site
+
     write_site(
         project.resolve(MKDOCS_CONFIG),
-        pages,
-        files,
+        site.pages,
+        site.files,
         project.build / "docs",
         project.root / "site",
     )
-    return len(pages)
 
 
 def build(project: Project, ingest: IngestConfig, analyse: AnalyseConfig) -> BuildReport:
     """The whole pipeline: ingest -> analyse -> render -> build."""
-    reingested, report = ingest_stage(project, ingest)
-    analysis = analyse_stage(project, analyse)
-    pages = render_stage(project, analyse, analysis, report)
+    corpus = ingest_stage(project, ingest)
+    analysis = analyse_stage(project, analyse, threads=corpus.threads)
+    site = render_stage(project, analyse, analysis, corpus)
+    site_stage(project, site)
     return BuildReport(
-        reingested=reingested,
-        check=report,
+        reingested=corpus.reingested,
+        check=corpus.check,
         findings_path=project.build / FINDINGS,
         themes=len(analysis.findings.themes),
-        pages=pages,
+        pages=len(site.pages),
     )

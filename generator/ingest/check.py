@@ -7,13 +7,12 @@ and errors (inconsistencies that need `themesite ingest` or a fixed source).
 
 from __future__ import annotations
 
-import hashlib
 from collections import Counter
 from dataclasses import dataclass, field
 
 from themesite.config import Project
 from themesite.errors import CorpusError
-from themesite.ingest.pipeline import raw_files
+from themesite.ingest.corpus import raw_digests
 from themesite.ingest.records import LineKind, Thread
 from themesite.ingest.store import read_threads
 
@@ -61,13 +60,21 @@ class CheckReport:
         }
 
 
-def check_corpus(project: Project) -> CheckReport:
-    if not project.threads.is_dir():
-        raise CorpusError(
-            f"{project.threads} does not exist", "run 'themesite ingest' to build the corpus"
-        )
-    threads = read_threads(project.threads)
-    errors = _consistency_errors(project, threads)
+def check_corpus(
+    project: Project,
+    threads: list[Thread] | None = None,
+    digests: dict[str, str] | None = None,
+) -> CheckReport:
+    """Validate the threads (read from disk unless given) against the raw files' digests."""
+    if threads is None:
+        if not project.threads.is_dir():
+            raise CorpusError(
+                f"{project.threads} does not exist", "run 'themesite ingest' to build the corpus"
+            )
+        threads = read_threads(project.threads)
+    if digests is None:
+        digests = raw_digests(project)
+    errors = _consistency_errors(threads, digests)
     by_source: dict[str, list[Thread]] = {}
     for thread in threads:
         by_source.setdefault(thread.source, []).append(thread)
@@ -104,21 +111,17 @@ def _summarise(source: str, threads: list[Thread]) -> SourceSummary:
     )
 
 
-def _consistency_errors(project: Project, threads: list[Thread]) -> list[str]:
+def _consistency_errors(threads: list[Thread], digests: dict[str, str]) -> list[str]:
     errors: list[str] = []
-    present = {}
-    if project.raw.is_dir():
-        for path in raw_files(project.raw):
-            present[path.relative_to(project.raw).as_posix()] = path
     sources = {t.source for t in threads}
-    for name in sorted(set(present) - sources):
+    for name in sorted(set(digests) - sources):
         errors.append(f"corpus/raw/{name} has no threads (run 'themesite ingest')")
     seen_ids: set[str] = set()
     for thread in threads:
-        path = present.get(thread.source)
-        if path is None:
+        digest = digests.get(thread.source)
+        if digest is None:
             errors.append(f"thread {thread.id}: source corpus/raw/{thread.source} is missing")
-        elif hashlib.sha256(path.read_bytes()).hexdigest() != thread.source_sha256:
+        elif digest != thread.source_sha256:
             errors.append(
                 f"thread {thread.id}: corpus/raw/{thread.source} changed since it was ingested "
                 "(run 'themesite ingest')"

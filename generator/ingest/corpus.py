@@ -146,17 +146,25 @@ def rebuild(
         return result
 
 
-def is_current(project: Project) -> bool:
-    """True when the threads were built from exactly the raw files now present."""
+def raw_digests(project: Project) -> dict[str, str]:
+    """SHA-256 of every source under corpus/raw/, by its name there (each file read once)."""
+    if not project.raw.is_dir():
+        return {}
+    return {p.relative_to(project.raw).as_posix(): _sha256(p) for p in raw_files(project.raw)}
+
+
+def current_threads(project: Project, digests: dict[str, str]) -> list[Thread] | None:
+    """The threads on disk when they were built from exactly the raw files now present."""
     if not project.threads.is_dir():
-        return False
+        return None
     try:
         threads = read_threads(project.threads)
     except CorpusError:
-        return False
+        return None
     built = {(t.source, t.source_sha256) for t in threads}
-    present = {(p.relative_to(project.raw).as_posix(), _sha256(p)) for p in raw_files(project.raw)}
-    return built <= present and {name for name, _ in present} <= {name for name, _ in built}
+    if built <= set(digests.items()) and set(digests) <= {name for name, _ in built}:
+        return threads
+    return None
 
 
 def _enforce_strict(result: IngestResult, config: IngestConfig) -> None:
