@@ -19,6 +19,7 @@ from themesite.ingest.corpus import current_threads, raw_digests, rebuild
 from themesite.ingest.records import Thread
 
 FINDINGS = "findings.json"
+CACHE = Path("cache") / "nlp.sqlite"
 TEMPLATES = Path("site_templates")
 MKDOCS_CONFIG = Path("mkdocs.yml")
 
@@ -47,6 +48,8 @@ class BuildReport:
     findings_path: Path | None = None
     themes: int = 0
     pages: int = 0
+    processed: int = 0  # texts that went through the NLP (the others came from the cache)
+    cached: int = 0
 
 
 def ingest_stage(project: Project, config: IngestConfig) -> IngestedCorpus:
@@ -86,7 +89,13 @@ def analyse_stage(
         threads = read_threads(project.threads)
     if not threads:
         raise CorpusError("the corpus has no threads", "add sources with 'themesite add FILE'")
-    analysis = analyse(threads, taxonomy, config, progress)
+    if config.cache:
+        from themesite.analyse.cache import NlpCache, cache_key
+
+        with NlpCache(project.build / CACHE, cache_key(config.pipeline, taxonomy)) as cache:
+            analysis = analyse(threads, taxonomy, config, progress, cache)
+    else:
+        analysis = analyse(threads, taxonomy, config, progress)
     write_atomic(project.build / FINDINGS, findings_to_json(analysis.findings).encode("utf-8"))
     return analysis
 
@@ -177,4 +186,6 @@ def build(project: Project, ingest: IngestConfig, analyse: AnalyseConfig) -> Bui
         findings_path=project.build / FINDINGS,
         themes=len(analysis.findings.themes),
         pages=len(site.pages),
+        processed=analysis.processed,
+        cached=analysis.cached,
     )

@@ -233,6 +233,9 @@ def build(strict: StrictOption = None) -> None:
         f"{check_report.highlights} highlights, {check_report.unaccounted_lines} unaccounted lines",
         highlight=False,
     )
+    out.print(
+        f"NLP: {report.processed} texts processed, {report.cached} from the cache", highlight=False
+    )
     out.print(f"findings: {report.themes} themes in {report.findings_path}", highlight=False)
     out.print(f"site: {report.pages} pages built into site/", highlight=False)
     for warning in check_report.warnings:
@@ -275,6 +278,10 @@ def analyse(taxonomy: TaxonomyOption = None) -> None:
             analysis = analyse_stage(_State.project, config, taxonomy, progress)
     findings = analysis.findings
     cover = findings.coverage
+    out.print(
+        f"NLP: {analysis.processed} texts processed, {analysis.cached} from the cache",
+        highlight=False,
+    )
     out.print(
         f"{len(findings.themes)} themes over {findings.corpus['comments']} comments: "
         f"{cover['assigned']} assigned, {cover['ambiguous']} ambiguous, "

@@ -71,6 +71,12 @@ class AnalyseConfig:
     batch_size: int = 256
     """Texts per `nlp.pipe` batch."""
 
+    processes: int = 0
+    """NLP worker processes: 0 uses every core, 1 runs in the calling process."""
+
+    cache: bool = True
+    """Reuse per-comment NLP results from build/cache/, so an added thread is cheap."""
+
     include_articles: bool = False
     """Analyse article paragraphs too; by default only comments are evidence."""
 

@@ -28,6 +28,7 @@ from dataclasses import dataclass
 import numpy as np
 from scipy import sparse
 
+from themesite.analyse.features import FIT_SAMPLE, Terms, count_terms, sample_rows, tfidf
 from themesite.analyse.nlp import Hit
 from themesite.analyse.records import AMBIGUOUS, ASSIGNED, Assignment, Evidence, Statement
 from themesite.analyse.taxonomy import Taxonomy
@@ -56,18 +57,14 @@ class ThemeTexts:
     examples: dict[str, list[tuple[str, tuple[str, ...]]]]
     counter_examples: dict[str, list[tuple[str, ...]]]
 
+    def all_examples(self) -> list[tuple[str, tuple[str, ...]]]:
+        """(theme id, lemmas) of every example, theme by theme."""
+        return [(t, lem) for t, items in self.examples.items() for _, lem in items]
 
-def vectorizer():
-    from sklearn.feature_extraction.text import TfidfVectorizer
 
-    return TfidfVectorizer(
-        analyzer=lambda lemmas: (
-            list(lemmas) + [" ".join(p) for p in zip(lemmas, lemmas[1:], strict=False)]
-        ),
-        sublinear_tf=True,
-        min_df=1,
-        dtype=np.float32,
-    )
+def term_rows(statements: Sequence[Statement], texts: ThemeTexts) -> list[tuple[str, ...]]:
+    """The lemmas whose terms the models count: the statements, then the examples."""
+    return [s.lemmas for s in statements] + [lem for _, lem in texts.all_examples()]
 
 
 def assign_statements(
@@ -76,34 +73,45 @@ def assign_statements(
     taxonomy: Taxonomy,
     texts: ThemeTexts,
     settings: AssignSettings,
+    terms: Terms | None = None,
 ) -> list[Assignment]:
-    """Statement-level assignments for every theme of the taxonomy."""
+    """Statement-level assignments for every theme of the taxonomy.
+
+    `terms` are the counts of `term_rows(statements, texts)`, when already counted.
+    """
     from sklearn.calibration import CalibratedClassifierCV
     from sklearn.linear_model import LogisticRegression
     from sklearn.model_selection import StratifiedKFold
 
     if not statements:
         return []
-    all_examples = [(t, lem) for t, items in texts.examples.items() for _, lem in items]
+    all_examples = texts.all_examples()
     counters = [(t, lem) for t, items in texts.counter_examples.items() for lem in items]
-    vec = vectorizer()
-    corpus_x = vec.fit_transform([s.lemmas for s in statements] + [lem for _, lem in all_examples])
-    x_statements = corpus_x[: len(statements)]
-    x_examples = corpus_x[len(statements) :]
-    x_counters = vec.transform([lem for _, lem in counters]) if counters else None
+    terms = terms or count_terms(term_rows(statements, texts))
+    x_corpus, x_counters = tfidf(terms.counts, terms.transform([lem for _, lem in counters]))
+    x_statements = x_corpus[: len(statements)]
+    x_examples = x_corpus[len(statements) :]
     example_sim = _example_similarity(x_statements, x_examples)
+    # Fit on a sample of a large corpus (a random sample keeps the label balance, which
+    # the calibration learns); every statement is then scored.
+    fit_rows = sample_rows(len(statements), FIT_SAMPLE, settings.seed)
     outcomes: list[Assignment] = []
     for theme in taxonomy.themes:
-        hit_labels = {
-            s.id: sorted({h.pattern for h in hits.get(s.id, []) if h.theme_id == theme.id})
-            for s in statements
-        }
-        own = np.array([t == theme.id for t, _ in all_examples])
+        hit_labels: dict[int, list[str]] = {}
+        for row, statement in enumerate(statements):
+            found = hits.get(statement.id)
+            if found:
+                mine = sorted({h.pattern for h in found if h.theme_id == theme.id})
+                if mine:
+                    hit_labels[row] = mine
+        own = np.array([t == theme.id for t, _ in all_examples], dtype=bool)
         near = example_sim[:, own].max(axis=1) >= EXAMPLE_MATCH if own.any() else 0
-        y_weak = np.array([1 if hit_labels[s.id] else 0 for s in statements]) | near
-        blocks = [x_statements, x_examples]
+        has_pattern = np.zeros(len(statements), dtype=bool)
+        has_pattern[list(hit_labels)] = True
+        y_weak = (has_pattern | near).astype(int)[fit_rows]
+        blocks = [x_statements[fit_rows], x_examples]
         labels = [y_weak, own.astype(int)]
-        weights = [np.ones(len(statements)), np.full(len(all_examples), EXAMPLE_WEIGHT)]
+        weights = [np.ones(len(fit_rows)), np.full(len(all_examples), EXAMPLE_WEIGHT)]
         if x_counters is not None:
             blocks.append(x_counters)
             labels.append(np.zeros(len(counters), dtype=int))
@@ -132,12 +140,14 @@ def assign_statements(
         model.fit(x_train, y_train, sample_weight=w_train)
         probabilities = model.predict_proba(x_statements)[:, 1]
         own_examples = [i for i, (t, _) in enumerate(all_examples) if t == theme.id]
-        for row, statement in enumerate(statements):
+        # Only a statement with a pattern, or one the model scores at least ambiguous,
+        # can have an outcome.
+        for row in np.flatnonzero(has_pattern | (probabilities >= settings.ambiguous_threshold)):
             outcome = _outcome(
-                statement,
+                statements[row],
                 theme.id,
                 float(probabilities[row]),
-                hit_labels[statement.id],
+                hit_labels.get(row, []),
                 _best_example(example_sim, row, own_examples, texts.examples[theme.id]),
                 settings,
             )

@@ -28,7 +28,7 @@ from dataclasses import dataclass, replace
 import numpy as np
 from scipy import sparse
 
-from themesite.analyse.assign import vectorizer
+from themesite.analyse.features import FIT_SAMPLE, Terms, count_terms, sample_rows, select
 from themesite.analyse.records import DISCOVERED, Statement, Theme
 
 #: Fewer content lemmas than this ("Great post, Luca") cannot carry a theme.
@@ -43,7 +43,12 @@ SIF = 1e-4
 SEEDS = 5
 #: k-means restarts per seed while scanning k: the seeds already average out bad starts.
 SCAN_INITS = 2
-SAMPLE = 5_000
+#: Statements per silhouette while scanning k (its cost grows with the square).
+SCAN = 1_500
+#: Above this many rows k-means runs in mini-batches.
+MINIBATCH = 5_000
+#: Spellings for a theme's key terms are read from its most typical statements.
+SPELLING_MEMBERS = 500
 #: A statement less similar than this (cosine) to its cluster's centroid stays unexplained.
 MIN_TYPICALITY = 0.2
 CRITERION = (
@@ -78,32 +83,55 @@ def discover_themes(
     exclude: set[str],
     settings: DiscoverSettings,
     rarity: WordRarity | None = None,
+    terms: Terms | None = None,
 ) -> tuple[list[DiscoveredTheme], dict[str, object]]:
-    """Discovered themes, largest first, and how they were found (for the Method page)."""
-    pool = sorted(
-        (s for s in statements if s.id not in exclude and len(s.lemmas) >= MIN_LEMMAS),
-        key=lambda s: s.id,
+    """Discovered themes, largest first, and how they were found (for the Method page).
+
+    `terms` are the term counts of `statements` (row for row), when already counted.
+    """
+    terms = terms or count_terms([s.lemmas for s in statements])
+    eligible = sorted(
+        (s.id, row)
+        for row, s in enumerate(statements)
+        if s.id not in exclude and len(s.lemmas) >= MIN_LEMMAS
     )
+    pool = [statements[row] for _, row in eligible]
     report: dict[str, object] = {"criterion": CRITERION, "scores": {}, "chosen_k": None}
-    counter, counts, vocabulary = _count(pool)
+    selection = select(
+        terms, np.array([row for _, row in eligible], dtype=np.int64), 2, MAX_FEATURES
+    )
+    counts, vocabulary = selection.binary, selection.names
     weights = (rarity or WordRarity()).weights(vocabulary)
-    vectors = _embed(counts, weights, settings.seed)
+    fit_rows = sample_rows(len(pool), FIT_SAMPLE, settings.seed)
+    vectors = _embed(counts, weights, settings.seed, fit_rows)
     usable = np.flatnonzero(np.linalg.norm(vectors, axis=1) > 0) if vectors.size else []
     report["statements"] = len(usable)
-    distinct = len(np.unique(vectors[usable].round(6), axis=0)) if len(usable) else 0
-    ceiling = min(settings.k_max, len(usable) // settings.min_size, distinct)
+    fit = np.intersect1d(usable, fit_rows) if len(usable) else usable
+    distinct = len(np.unique(vectors[fit].round(6), axis=0)) if len(fit) else 0
+    ceiling = min(settings.k_max, len(fit) // settings.min_size, distinct)
     ks = range(max(2, settings.k_min), ceiling + 1)
     if not ks:
         report["dropped"] = [f"{len(usable)} statements to cluster: too few for two themes"]
         return [], report
     pool, counts, vectors = [pool[i] for i in usable], counts[usable], vectors[usable]
-    shuffled = _embed(counter.transform(_shuffle(pool, settings.seed)), weights, settings.seed)
-    scores = {k: _score(vectors, shuffled, k, settings.seed) for k in ks}
+    fit = np.searchsorted(usable, fit)
+    shuffled_counts = terms.transform(_shuffle([pool[i] for i in fit], settings.seed))
+    shuffled_binary = (shuffled_counts[:, selection.columns] > 0).astype(np.float64)
+    shuffled = _embed(shuffled_binary, weights, settings.seed)
+    from threadpoolctl import threadpool_limits
+
+    # The scan is hundreds of small fits: threads cost more than they give (and spin
+    # when another process holds the other core).
+    with threadpool_limits(1):
+        scores = {k: _score(vectors[fit], shuffled, k, settings.seed) for k in ks}
     top = max(ks, key=lambda k: (scores[k][0], -k))
     k = min(k for k in ks if scores[k][0] >= scores[top][0] - scores[top][1])
-    null = _kmeans(k, settings.seed, len(pool)).fit_predict(shuffled)
+    null = _kmeans(k, settings.seed, len(shuffled)).fit_predict(shuffled)
     floor = round(float(np.median([_typicality(shuffled[null == c]).mean() for c in range(k)])), 4)
-    labels = _kmeans(k, settings.seed, len(pool)).fit_predict(vectors)
+    if len(fit) == len(pool):
+        labels = _kmeans(k, settings.seed, len(pool)).fit_predict(vectors)
+    else:
+        labels = _kmeans(k, settings.seed, len(fit)).fit(vectors[fit]).predict(vectors)
     kept, dropped = _clusters(pool, vectors, labels, floor, settings)
     report.update(
         scores={k: mean for k, (mean, _) in scores.items()},
@@ -138,19 +166,6 @@ def _clusters(pool, vectors, labels, floor: float, settings: DiscoverSettings):
     return kept, [why for _, why in sorted(dropped, key=lambda d: (-d[0], d[1]))]
 
 
-def _count(pool: Sequence[Statement]):
-    """Which terms (the lemma uni- and bigrams assignment uses) each statement has."""
-    from sklearn.feature_extraction.text import CountVectorizer
-
-    terms = vectorizer().build_analyzer()
-    counter = CountVectorizer(analyzer=terms, binary=True, min_df=2, max_features=MAX_FEATURES)
-    try:
-        counts = counter.fit_transform([s.lemmas for s in pool]).astype(np.float64)
-        return counter, counts.tocsr(), counter.get_feature_names_out()
-    except ValueError:  # no statement, or no term that two statements share
-        return counter, sparse.csr_matrix((len(pool), 0)), np.array([], dtype=object)
-
-
 class WordRarity:
     """Smooth inverse frequency of words in general English, from spaCy's lexeme_prob table.
 
@@ -177,10 +192,17 @@ def key_terms(
     groups: Sequence[Sequence[Statement]],
     rarity: WordRarity,
     top: int = 8,
+    terms: Terms | None = None,
 ) -> list[list[str]]:
-    """The most distinctive terms of each group against the rest of the statements (c-TF-IDF)."""
-    pool = sorted(statements, key=lambda s: s.id)
-    _, counts, vocabulary = _count(pool)
+    """The most distinctive terms of each group against the rest of the statements (c-TF-IDF).
+
+    `terms` are the term counts of `statements` (row for row), when already counted.
+    """
+    terms = terms or count_terms([s.lemmas for s in statements])
+    order = sorted(range(len(statements)), key=lambda row: statements[row].id)
+    pool = [statements[row] for row in order]
+    selection = select(terms, np.array(order, dtype=np.int64), 2, MAX_FEATURES)
+    counts, vocabulary = selection.binary, selection.names
     weights = rarity.weights(vocabulary)
     return [
         _key_terms(pool, counts, vocabulary, weights, [[(s, 1.0) for s in group]], top)[0]
@@ -188,20 +210,29 @@ def key_terms(
     ]
 
 
-def _embed(counts: sparse.csr_matrix, weights: np.ndarray, seed: int) -> np.ndarray:
-    """Unit-length LSA vectors; a statement with no usable term gets a zero row."""
+def _embed(
+    counts: sparse.csr_matrix, weights: np.ndarray, seed: int, fit_rows: np.ndarray | None = None
+) -> np.ndarray:
+    """Unit-length LSA vectors, fitted on `fit_rows` (default: all); a statement with no
+    usable term gets a zero row."""
     from sklearn.decomposition import TruncatedSVD
     from sklearn.feature_extraction.text import TfidfTransformer
     from sklearn.preprocessing import normalize
 
     rows = counts.shape[0]
-    columns = np.flatnonzero(np.asarray(counts.sum(axis=0)).ravel() <= MAX_DF * rows)
-    components = min(COMPONENTS, len(columns) - 1, rows - 1)
+    everything = fit_rows is None or len(fit_rows) == rows
+    fitted = counts if everything else counts[fit_rows]
+    columns = np.flatnonzero(np.asarray(fitted.sum(axis=0)).ravel() <= MAX_DF * fitted.shape[0])
+    components = min(COMPONENTS, len(columns) - 1, fitted.shape[0] - 1)
     if components < 1:
         return np.zeros((rows, 0))
-    tfidf = TfidfTransformer().fit_transform(counts[:, columns])
-    tfidf = normalize(tfidf @ sparse.diags(weights[columns]))
-    return normalize(TruncatedSVD(components, random_state=seed).fit_transform(tfidf))
+    idf = TfidfTransformer().fit(fitted[:, columns])
+    svd = TruncatedSVD(components, random_state=seed)
+    scale = sparse.diags(weights[columns])
+    if everything:
+        return normalize(svd.fit_transform(normalize(idf.transform(counts[:, columns]) @ scale)))
+    svd.fit(normalize(idf.transform(fitted[:, columns]) @ scale))
+    return normalize(svd.transform(normalize(idf.transform(counts[:, columns]) @ scale)))
 
 
 def _shuffle(pool: Sequence[Statement], seed: int) -> list[list[str]]:
@@ -215,7 +246,7 @@ def _shuffle(pool: Sequence[Statement], seed: int) -> list[list[str]]:
 def _kmeans(k: int, seed: int, rows: int, n_init: int = 10):
     from sklearn.cluster import KMeans, MiniBatchKMeans
 
-    if rows > SAMPLE:
+    if rows > MINIBATCH:
         return MiniBatchKMeans(k, n_init=3, batch_size=4096, random_state=seed)
     return KMeans(k, n_init=n_init, random_state=seed)
 
@@ -226,7 +257,7 @@ def _score(vectors: np.ndarray, shuffled: np.ndarray, k: int, seed: int) -> tupl
 
     gaps = []
     for offset in range(SEEDS):
-        rows = np.sort(np.random.default_rng(seed + offset).permutation(len(vectors))[:SAMPLE])
+        rows = np.sort(np.random.default_rng(seed + offset).permutation(len(vectors))[:SCAN])
         pair = [
             silhouette_score(
                 m, _kmeans(k, seed + offset, len(m), SCAN_INITS).fit_predict(m), metric="cosine"
@@ -293,7 +324,7 @@ def _key_terms(pool, counts, vocabulary, weights, clusters: Sequence[Members], t
                 chosen.append(term)
             if len(chosen) == top:
                 break
-        names.append(_written(chosen, [s for s, _ in members], lemma_of))
+        names.append(_written(chosen, [s for s, _ in members[:SPELLING_MEMBERS]], lemma_of))
     return names
 
 

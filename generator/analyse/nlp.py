@@ -15,6 +15,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
+import numpy as np
 from spacy.language import Language
 from spacy.matcher import Matcher, PhraseMatcher
 from spacy.tokens import Doc
@@ -116,85 +117,124 @@ class PatternMatcher:
         return sorted(set(hits), key=lambda h: (h.start, h.theme_id, h.pattern))
 
 
+#: What one text reduces to, in plain tuples so it pickles small and caches as is:
+#: statements as (start, end, content lemmas) and pattern hits as
+#: (statement index, theme id, pattern, start, end), character offsets into the text.
+StatementSpan = tuple[int, int, tuple[str, ...]]
+PatternHit = tuple[int, str, str, int, int]
+DocResult = tuple[tuple[StatementSpan, ...], tuple[PatternHit, ...]]
+
+_IT_FORMS = ("IT", "IT’s", "IT's")
+_ATTRS = ["IDX", "LENGTH", "SENT_START", "IS_ALPHA", "IS_STOP", "LEMMA", "ORTH"]
+
+
 def feature_lemmas(doc: Doc | Iterable) -> tuple[str, ...]:
     """Content lemmas for the models; 'IT' the department is kept, 'it' the pronoun is not."""
     lemmas = []
     for token in doc:
-        if token.text in ("IT", "IT’s", "IT's"):
+        if token.text in _IT_FORMS:
             lemmas.append("IT")
         elif token.is_alpha and not token.is_stop and len(token.text) > 1:
             lemmas.append(token.lemma_.lower())
     return tuple(lemmas)
 
 
-def split_statements(
-    doc: Doc, comment_id: str, thread_id: str, author: str | None
-) -> list[Statement]:
+class DocReducer:
+    """Reduce a processed Doc to its statements and pattern hits, reading token attributes
+    as arrays (one pass in C) rather than token by token."""
+
+    def __init__(self, nlp: Language, matcher: PatternMatcher) -> None:
+        self.strings = nlp.vocab.strings
+        self.matcher = matcher
+        self.it_forms = np.array([self.strings.add(form) for form in _IT_FORMS], dtype=np.uint64)
+        self.lemma_text: dict[int, str] = {}
+
+    def __call__(self, doc: Doc) -> DocResult:
+        if not len(doc):
+            return (), ()
+        table = doc.to_array(
+            ["IDX", "LENGTH", "SENT_START", "IS_ALPHA", "IS_STOP", "LEMMA", "ORTH"]
+        )
+        starts = table[:, 0].astype(np.int64)
+        ends = starts + table[:, 1].astype(np.int64)
+        alpha = table[:, 3] == 1
+        is_it = np.isin(table[:, 6], self.it_forms)
+        content = is_it | (alpha & (table[:, 4] == 0) & (table[:, 1] > 1))
+        lemmas = self._lemmas(table[:, 5], content, is_it)
+        sentence_starts = np.flatnonzero(table[:, 2] == 1)
+        if not len(sentence_starts) or sentence_starts[0] != 0:
+            sentence_starts = np.concatenate([[0], sentence_starts])
+        spans = _pieces(doc.text, starts, ends, sentence_starts, alpha)
+        statements = []
+        for start, end in spans:
+            first = int(np.searchsorted(ends, start, side="right"))
+            last = int(np.searchsorted(starts, end, side="left"))
+            statements.append((start, end, tuple(x for x in lemmas[first:last] if x)))
+        hits = []
+        for hit in self.matcher(doc):
+            for index, (start, end, _) in enumerate(statements):
+                if start <= hit.start < end:
+                    hits.append((index, hit.theme_id, hit.pattern, hit.start, hit.end))
+        return tuple(statements), tuple(hits)
+
+    def _lemmas(self, hashes: np.ndarray, content: np.ndarray, is_it: np.ndarray) -> list[str]:
+        known = self.lemma_text
+        out = [""] * len(hashes)
+        for i in np.flatnonzero(content):
+            if is_it[i]:
+                out[i] = "IT"
+                continue
+            key = int(hashes[i])
+            text = known.get(key)
+            if text is None:
+                text = known[key] = self.strings[key].lower()
+            out[i] = text
+        return out
+
+
+def _pieces(text: str, starts, ends, sentence_starts, alpha) -> list[tuple[int, int]]:
     """Sentences, also broken at line breaks; very short pieces join the one before."""
     pieces: list[tuple[int, int]] = []
-    for sentence in doc.sents:
-        start = sentence.start_char
-        text = sentence.text
-        offset = 0
-        for line in text.split("\n"):
+    bounds = list(sentence_starts) + [len(starts)]
+    for first, stop in zip(bounds, bounds[1:], strict=False):
+        start, end = int(starts[first]), int(ends[stop - 1])
+        offset = start
+        for line in text[start:end].split("\n"):
             if line.strip():
                 lead = len(line) - len(line.lstrip())
-                pieces.append((start + offset + lead, start + offset + len(line.rstrip())))
+                pieces.append((offset + lead, offset + len(line.rstrip())))
             offset += len(line) + 1
     merged: list[tuple[int, int]] = []
     for start, end in pieces:
-        words = sum(1 for t in doc.char_span(start, end, alignment_mode="expand") if t.is_alpha)
-        same_line = merged and "\n" not in doc.text[merged[-1][1] : start]
+        first = int(np.searchsorted(ends, start, side="right"))
+        last = int(np.searchsorted(starts, end, side="left"))
+        words = int(alpha[first:last].sum())
+        same_line = merged and "\n" not in text[merged[-1][1] : start]
         if merged and same_line and words < MIN_STATEMENT_WORDS:
             merged[-1] = (merged[-1][0], end)
         else:
             merged.append((start, end))
-    statements = []
-    for index, (start, end) in enumerate(merged):
-        span = doc.char_span(start, end, alignment_mode="expand")
-        statements.append(
-            Statement(
-                id=f"{comment_id}:{index}",
-                comment_id=comment_id,
-                thread_id=thread_id,
-                author=author,
-                start=start,
-                end=end,
-                text=doc.text[start:end],
-                lemmas=feature_lemmas(span),
-            )
-        )
-    return statements
+    return merged
 
 
-@dataclass(frozen=True)
-class Unit:
-    """One text to analyse: a comment body with the ids its statements inherit."""
+def statements_of(
+    result: DocResult, text: str, comment_id: str, thread_id: str, author: str | None
+) -> tuple[list[Statement], dict[str, list[Hit]]]:
+    """The Statement records of one text and its pattern hits by statement id."""
+    spans, found = result
+    statements = [
+        Statement(f"{comment_id}:{i}", comment_id, thread_id, author, a, b, text[a:b], lemmas)
+        for i, (a, b, lemmas) in enumerate(spans)
+    ]
+    hits: dict[str, list[Hit]] = {}
+    for index, theme_id, pattern, start, end in found:
+        hits.setdefault(statements[index].id, []).append(Hit(theme_id, pattern, start, end))
+    return statements, hits
 
-    comment_id: str
-    thread_id: str
-    author: str | None
-    text: str
 
-
-def analyse_units(
-    nlp: Language, matcher: PatternMatcher, units: Iterable[Unit], batch_size: int = 256
-) -> Iterator[tuple[Unit, list[Statement], dict[str, list[Hit]]]]:
-    """Stream (unit, its statements, pattern hits by statement id); Docs are dropped at once."""
-    units = iter(units)
-    pending: list[Unit] = []
-
-    def texts() -> Iterator[str]:
-        for unit in units:
-            pending.append(unit)
-            yield unit.text
-
-    for doc in nlp.pipe(texts(), batch_size=batch_size):
-        unit = pending.pop(0)
-        statements = split_statements(doc, unit.comment_id, unit.thread_id, unit.author)
-        by_statement: dict[str, list[Hit]] = {}
-        for hit in matcher(doc):
-            for statement in statements:
-                if statement.start <= hit.start < statement.end:
-                    by_statement.setdefault(statement.id, []).append(hit)
-        yield unit, statements, by_statement
+def reduce_texts(
+    nlp: Language, reducer: DocReducer, texts: Iterable[str], batch_size: int = 256
+) -> Iterator[DocResult]:
+    """Stream the compact result of each text; Docs are dropped at once."""
+    for doc in nlp.pipe(texts, batch_size=batch_size):
+        yield reducer(doc)

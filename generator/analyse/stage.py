@@ -3,7 +3,8 @@
 statements -> evidence -> assignments -> discovered themes -> quotes -> findings.
 
 `analyse` is a pure function of the corpus, the taxonomy and the config (no file
-I/O), so two runs on the same inputs give identical findings.
+I/O but the optional NLP cache, which only saves work), so two runs on the same
+inputs give identical findings.
 """
 
 from __future__ import annotations
@@ -20,18 +21,14 @@ from themesite.analyse.assign import (
     ThemeTexts,
     aggregate_comments,
     assign_statements,
-    vectorizer,
+    term_rows,
 )
+from themesite.analyse.cache import NlpCache
 from themesite.analyse.discover import DiscoverSettings, WordRarity, discover_themes, key_terms
+from themesite.analyse.features import count_terms, tfidf
 from themesite.analyse.findings import UnitInfo, build_findings
-from themesite.analyse.nlp import (
-    Hit,
-    PatternMatcher,
-    Unit,
-    analyse_units,
-    build_pipeline,
-    feature_lemmas,
-)
+from themesite.analyse.nlp import build_pipeline, feature_lemmas
+from themesite.analyse.parallel import worker_count
 from themesite.analyse.quotes import Candidate, choose_quotes
 from themesite.analyse.records import (
     ASSIGNED,
@@ -42,6 +39,7 @@ from themesite.analyse.records import (
     Statement,
     Theme,
 )
+from themesite.analyse.statements import NlpSettings, Unit, extract_statements
 from themesite.analyse.taxonomy import Taxonomy
 from themesite.config import AnalyseConfig
 from themesite.ingest.records import Thread
@@ -52,6 +50,9 @@ class Analysis:
     findings: Findings
     #: comment id -> themes whose patterns match it: the patterns-only baseline.
     pattern_themes: dict[str, set[str]]
+    #: Texts that went through the NLP, and texts whose NLP results came from the cache.
+    processed: int = 0
+    cached: int = 0
 
 
 def analyse(
@@ -59,32 +60,29 @@ def analyse(
     taxonomy: Taxonomy,
     config: AnalyseConfig,
     progress: Callable[[int], None] | None = None,
+    cache: NlpCache | None = None,
 ) -> Analysis:
+    """Findings of the corpus under the taxonomy; `cache` only saves work, never changes them."""
     nlp = build_pipeline(config.pipeline)
-    matcher = PatternMatcher(nlp, taxonomy)
     units, infos, texts, roles, excluded = _units(threads, config.include_articles)
-    statements: list[Statement] = []
-    hits: dict[str, list[Hit]] = {}
-    for _, found, found_hits in analyse_units(nlp, matcher, units, config.batch_size):
-        statements.extend(found)
-        hits.update(found_hits)
-        if progress:
-            progress(1)
+    nlp_settings = NlpSettings(config.pipeline, config.batch_size, worker_count(config.processes))
+    extracted = extract_statements(units, taxonomy, nlp_settings, cache, progress)
+    statements, hits = extracted.statements, extracted.hits
     settings = AssignSettings(
         assign_threshold=config.assign_threshold,
         ambiguous_threshold=config.ambiguous_threshold,
         seed=config.seed,
     )
-    statement_outcomes = assign_statements(
-        statements, hits, taxonomy, _theme_texts(nlp, taxonomy), settings
-    )
+    theme_texts = _theme_texts(nlp, taxonomy)
+    terms = count_terms(term_rows(statements, theme_texts))
+    statement_outcomes = assign_statements(statements, hits, taxonomy, theme_texts, settings, terms)
     rarity = WordRarity()
-    themes = _seeded_themes(taxonomy, statements, statement_outcomes, rarity)
+    themes = _seeded_themes(taxonomy, statements, statement_outcomes, rarity, terms)
     diagnostics: dict[str, object] = {}
     if config.discover:
         explained = {a.unit_id for a in statement_outcomes if a.status == ASSIGNED}
         discovered, diagnostics = discover_themes(
-            statements, explained, DiscoverSettings(seed=config.seed), rarity
+            statements, explained, DiscoverSettings(seed=config.seed), rarity, terms
         )
         for found in discovered:
             themes.append(found.theme)
@@ -100,7 +98,7 @@ def analyse(
             ]
     statement_outcomes.sort(key=lambda a: (a.unit_id, a.theme_id))
     comment_outcomes = aggregate_comments(statement_outcomes)
-    quotes = _quotes(statements, statement_outcomes, themes, texts, roles, config.quotes_max)
+    quotes = _quotes(statements, statement_outcomes, themes, texts, roles, config.quotes_max, terms)
     parameters = {
         "themesite": __version__,
         "pipeline": config.pipeline,
@@ -129,7 +127,12 @@ def analyse(
     for statement_id, statement_hits in hits.items():
         comment_id = statement_id.rsplit(":", 1)[0]
         pattern_themes.setdefault(comment_id, set()).update(h.theme_id for h in statement_hits)
-    return Analysis(findings=findings, pattern_themes=pattern_themes)
+    return Analysis(
+        findings=findings,
+        pattern_themes=pattern_themes,
+        processed=extracted.processed,
+        cached=len(units) - extracted.processed,
+    )
 
 
 def _units(threads: Sequence[Thread], include_articles: bool):
@@ -173,26 +176,26 @@ def _theme_texts(nlp, taxonomy: Taxonomy) -> ThemeTexts:
     return ThemeTexts(examples=examples, counter_examples=counters)
 
 
-def _seeded_themes(taxonomy, statements, outcomes, rarity) -> list[Theme]:
+def _seeded_themes(taxonomy, statements, outcomes, rarity, terms) -> list[Theme]:
     """Taxonomy themes, with key terms from what commenters wrote (class-based TF-IDF)."""
     by_id = {s.id: s for s in statements}
     members: dict[str, list[Statement]] = {t.id: [] for t in taxonomy.themes}
     for item in outcomes:
         if item.status == ASSIGNED:
             members[item.theme_id].append(by_id[item.unit_id])
-    terms = key_terms(statements, [members[t.id] for t in taxonomy.themes], rarity)
+    found_terms = key_terms(statements, [members[t.id] for t in taxonomy.themes], rarity, 8, terms)
     return [
         Theme(t.id, t.label, SEEDED, t.description, key_terms=tuple(found), parent=t.parent)
-        for t, found in zip(taxonomy.themes, terms, strict=True)
+        for t, found in zip(taxonomy.themes, found_terms, strict=True)
     ]
 
 
-def _quotes(statements, outcomes, themes, texts, roles, limit):
+def _quotes(statements, outcomes, themes, texts, roles, limit, terms):
     """Quotes per theme, scored by confidence x typicality (cosine to the theme's centroid)."""
     if not statements:
         return {}
     index = {s.id: i for i, s in enumerate(statements)}
-    matrix = vectorizer().fit_transform([s.lemmas for s in statements])
+    (matrix,) = tfidf(terms.counts[: len(statements)])
     members: dict[str, list[Assignment]] = {}
     for item in outcomes:
         if item.status == ASSIGNED:
