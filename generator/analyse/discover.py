@@ -118,12 +118,7 @@ def discover_themes(
     shuffled_counts = terms.transform(_shuffle([pool[i] for i in fit], settings.seed))
     shuffled_binary = (shuffled_counts[:, selection.columns] > 0).astype(np.float64)
     shuffled = _embed(shuffled_binary, weights, settings.seed)
-    from threadpoolctl import threadpool_limits
-
-    # The scan is hundreds of small fits: threads cost more than they give (and spin
-    # when another process holds the other core).
-    with threadpool_limits(1):
-        scores = {k: _score(vectors[fit], shuffled, k, settings.seed) for k in ks}
+    scores = {k: _score(vectors[fit], shuffled, k, settings.seed) for k in ks}
     top = max(ks, key=lambda k: (scores[k][0], -k))
     k = min(k for k in ks if scores[k][0] >= scores[top][0] - scores[top][1])
     null = _kmeans(k, settings.seed, len(shuffled)).fit_predict(shuffled)
@@ -174,9 +169,9 @@ class WordRarity:
     """
 
     def __init__(self) -> None:
-        from spacy.lookups import load_lookups
+        from themesite.analyse.nlp import lookup_table
 
-        self.logprob = load_lookups("en", ["lexeme_prob"]).get_table("lexeme_prob")
+        self.logprob: dict[str, float] = lookup_table("lexeme_prob")
 
     def weights(self, vocabulary: np.ndarray) -> np.ndarray:
         """One weight per term (a product over the words of a phrase)."""

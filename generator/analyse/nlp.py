@@ -30,13 +30,23 @@ LEMMAS = "themesite_lemmas"
 MIN_STATEMENT_WORDS = 4
 
 
+def lookup_table(name: str) -> dict:
+    """An English table of `spacy-lookups-data` as a plain dict keyed by word.
+
+    spaCy's `load_lookups` re-keys every entry by its string hash, which costs about
+    four times the reading (2.5 s for the million words of `lexeme_prob`).
+    """
+    import spacy
+    from spacy.util import load_language_data
+
+    return load_language_data(spacy.registry.lookups.get("en")[name])
+
+
 class LookupLemmas:
     """Lower-case lookup lemmas with a per-word cache (spaCy's lookup table, used directly)."""
 
     def __init__(self) -> None:
-        from spacy.lookups import load_lookups
-
-        self.table = load_lookups("en", ["lemma_lookup"]).get_table("lemma_lookup")
+        self.table: dict[str, str] = lookup_table("lemma_lookup")
         self.cache: dict[str, str] = {}
 
     def __call__(self, doc: Doc) -> Doc:

@@ -14,6 +14,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 import numpy as np
+from threadpoolctl import threadpool_limits
 
 from themesite import __version__
 from themesite.analyse.assign import (
@@ -67,35 +68,13 @@ def analyse(
     units, infos, texts, roles, excluded = _units(threads, config.include_articles)
     nlp_settings = NlpSettings(config.pipeline, config.batch_size, worker_count(config.processes))
     extracted = extract_statements(units, taxonomy, nlp_settings, cache, progress)
-    statements, hits = extracted.statements, extracted.hits
-    settings = AssignSettings(
-        assign_threshold=config.assign_threshold,
-        ambiguous_threshold=config.ambiguous_threshold,
-        seed=config.seed,
-    )
-    theme_texts = _theme_texts(nlp, taxonomy)
-    terms = count_terms(term_rows(statements, theme_texts))
-    statement_outcomes = assign_statements(statements, hits, taxonomy, theme_texts, settings, terms)
-    rarity = WordRarity()
-    themes = _seeded_themes(taxonomy, statements, statement_outcomes, rarity, terms)
-    diagnostics: dict[str, object] = {}
-    if config.discover:
-        explained = {a.unit_id for a in statement_outcomes if a.status == ASSIGNED}
-        discovered, diagnostics = discover_themes(
-            statements, explained, DiscoverSettings(seed=config.seed), rarity, terms
+    statements = extracted.statements
+    # The models are many small fits: one thread each is faster on a small machine, and
+    # cannot spin against another process for the cores.
+    with threadpool_limits(1):
+        terms, themes, statement_outcomes, diagnostics = _themes(
+            nlp, statements, extracted.hits, taxonomy, config
         )
-        for found in discovered:
-            themes.append(found.theme)
-            statement_outcomes += [
-                Assignment(
-                    sid,
-                    found.theme.id,
-                    ASSIGNED,
-                    round(score, 4),
-                    (Evidence("cluster", ", ".join(found.theme.key_terms[:5]), round(score, 4)),),
-                )
-                for sid, score in found.members
-            ]
     statement_outcomes.sort(key=lambda a: (a.unit_id, a.theme_id))
     comment_outcomes = aggregate_comments(statement_outcomes)
     quotes = _quotes(statements, statement_outcomes, themes, texts, roles, config.quotes_max, terms)
@@ -124,7 +103,7 @@ def analyse(
         threads=len(threads),
     )
     pattern_themes: dict[str, set[str]] = {}
-    for statement_id, statement_hits in hits.items():
+    for statement_id, statement_hits in extracted.hits.items():
         comment_id = statement_id.rsplit(":", 1)[0]
         pattern_themes.setdefault(comment_id, set()).update(h.theme_id for h in statement_hits)
     return Analysis(
@@ -133,6 +112,39 @@ def analyse(
         processed=extracted.processed,
         cached=len(units) - extracted.processed,
     )
+
+
+def _themes(nlp, statements, hits, taxonomy: Taxonomy, config: AnalyseConfig):
+    """Seeded themes assigned by the models, then discovered ones, with their outcomes."""
+    settings = AssignSettings(
+        assign_threshold=config.assign_threshold,
+        ambiguous_threshold=config.ambiguous_threshold,
+        seed=config.seed,
+    )
+    theme_texts = _theme_texts(nlp, taxonomy)
+    terms = count_terms(term_rows(statements, theme_texts))
+    statement_outcomes = assign_statements(statements, hits, taxonomy, theme_texts, settings, terms)
+    rarity = WordRarity()
+    themes = _seeded_themes(taxonomy, statements, statement_outcomes, rarity, terms)
+    diagnostics: dict[str, object] = {}
+    if config.discover:
+        explained = {a.unit_id for a in statement_outcomes if a.status == ASSIGNED}
+        discovered, diagnostics = discover_themes(
+            statements, explained, DiscoverSettings(seed=config.seed), rarity, terms
+        )
+        for found in discovered:
+            themes.append(found.theme)
+            statement_outcomes += [
+                Assignment(
+                    sid,
+                    found.theme.id,
+                    ASSIGNED,
+                    round(score, 4),
+                    (Evidence("cluster", ", ".join(found.theme.key_terms[:5]), round(score, 4)),),
+                )
+                for sid, score in found.members
+            ]
+    return terms, themes, statement_outcomes, diagnostics
 
 
 def _units(threads: Sequence[Thread], include_articles: bool):
