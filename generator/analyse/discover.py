@@ -44,7 +44,14 @@ SEEDS = 5
 #: k-means restarts per seed while scanning k: the seeds already average out bad starts.
 SCAN_INITS = 2
 #: Statements per silhouette while scanning k (its cost grows with the square).
-SCAN = 1_500
+SCAN = 1_000
+#: When the statements outnumber one scan, k is scanned on a grid growing by this factor:
+#: the sampled silhouettes cannot tell k = 25 from k = 26 apart anyway.
+SCAN_STEP = 1.25
+#: k-means iterations per fit while scanning: on the seeds every fit converges within 20,
+#: while sampled statements of a large corpus can creep on for hundreds with no change
+#: in the silhouette that matters.
+SCAN_ITERATIONS = 50
 #: Above this many rows k-means runs in mini-batches.
 MINIBATCH = 5_000
 #: Spellings for a theme's key terms are read from its most typical statements.
@@ -109,7 +116,7 @@ def discover_themes(
     fit = np.intersect1d(usable, fit_rows) if len(usable) else usable
     distinct = len(np.unique(vectors[fit].round(6), axis=0)) if len(fit) else 0
     ceiling = min(settings.k_max, len(fit) // settings.min_size, distinct)
-    ks = range(max(2, settings.k_min), ceiling + 1)
+    ks = _candidate_ks(max(2, settings.k_min), ceiling, sampled=len(fit) > SCAN)
     if not ks:
         report["dropped"] = [f"{len(usable)} statements to cluster: too few for two themes"]
         return [], report
@@ -139,6 +146,18 @@ def discover_themes(
     named = [(m, coherence, terms) for (m, coherence), terms in zip(kept, names, strict=True)]
     themes = [_theme(m, coherence, terms, k, floor) for m, coherence, terms in named if terms]
     return _unique(sorted(themes, key=lambda t: (-len(t.members), t.theme.id))), report
+
+
+def _candidate_ks(low: int, high: int, sampled: bool) -> list[int]:
+    """Every k from low to high, or a geometric grid of them when the scan is sampled."""
+    if not sampled:
+        return list(range(low, high + 1))
+    ks = []
+    k = low
+    while k < high:
+        ks.append(k)
+        k = max(k + 1, round(k * SCAN_STEP))
+    return ks + [high] if high >= low else ks
 
 
 def _clusters(pool, vectors, labels, floor: float, settings: DiscoverSettings):
@@ -238,12 +257,12 @@ def _shuffle(pool: Sequence[Statement], seed: int) -> list[list[str]]:
     return [[lemmas[i] for i in order[a:b]] for a, b in zip(ends, ends[1:], strict=False)]
 
 
-def _kmeans(k: int, seed: int, rows: int, n_init: int = 10):
+def _kmeans(k: int, seed: int, rows: int, n_init: int = 10, max_iter: int = 300):
     from sklearn.cluster import KMeans, MiniBatchKMeans
 
     if rows > MINIBATCH:
         return MiniBatchKMeans(k, n_init=3, batch_size=4096, random_state=seed)
-    return KMeans(k, n_init=n_init, random_state=seed)
+    return KMeans(k, n_init=n_init, max_iter=max_iter, random_state=seed)
 
 
 def _score(vectors: np.ndarray, shuffled: np.ndarray, k: int, seed: int) -> tuple[float, float]:
@@ -255,7 +274,9 @@ def _score(vectors: np.ndarray, shuffled: np.ndarray, k: int, seed: int) -> tupl
         rows = np.sort(np.random.default_rng(seed + offset).permutation(len(vectors))[:SCAN])
         pair = [
             silhouette_score(
-                m, _kmeans(k, seed + offset, len(m), SCAN_INITS).fit_predict(m), metric="cosine"
+                m,
+                _kmeans(k, seed + offset, len(m), SCAN_INITS, SCAN_ITERATIONS).fit_predict(m),
+                metric="cosine",
             )
             for m in (vectors[rows], shuffled[rows])
         ]
