@@ -7,12 +7,12 @@ the coverage figures rather than counted as findings.
 
 from __future__ import annotations
 
-import json
 from collections import Counter, defaultdict
 from collections.abc import Mapping, Sequence
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 
 import numpy as np
+import orjson
 
 from themesite.analyse.records import (
     AMBIGUOUS,
@@ -138,12 +138,15 @@ def _profiles(units, by_comment, key, label) -> tuple[Profile, ...]:
 
 def findings_to_json(findings: Findings) -> str:
     """Deterministic JSON: sorted keys, UTF-8, rounded floats (rounded where computed)."""
-    return json.dumps(asdict(findings), ensure_ascii=False, indent=1, sort_keys=True) + "\n"
+    # orjson writes dataclasses in field order; a round trip through dicts sorts them.
+    keys = orjson.OPT_NON_STR_KEYS
+    plain = orjson.loads(orjson.dumps(findings, option=keys))
+    return orjson.dumps(plain, option=orjson.OPT_INDENT_2 | orjson.OPT_SORT_KEYS).decode() + "\n"
 
 
 def findings_from_json(text: str) -> Findings:
     """Typed records back from `findings_to_json`, so exports never work on loose dicts."""
-    data = json.loads(text)
+    data = orjson.loads(text)
 
     def assignment(a: dict) -> Assignment:
         return Assignment(**{**a, "evidence": tuple(Evidence(**e) for e in a["evidence"])})

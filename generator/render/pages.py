@@ -6,6 +6,7 @@ uses StrictUndefined, so a typo in a template is an error, not an empty string.
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
@@ -43,12 +44,15 @@ def environment(templates: Path) -> Environment:
 
 #: Control characters Python-Markdown would change (tabs expanded, \r folded, STX/ETX
 #: removed): written as numeric references, the browser shows them exactly as written.
-_CONTROLS = {c: f"&#{c};" for c in range(32) if c != ord("\n")}
+_CONTROL = re.compile("[\x00-\x09\x0b-\x1f]")
 
 
 def escape_text(value: object) -> Markup:
     """HTML-escape `value` for a page, keeping every character Markdown would alter."""
-    return Markup(str(escape(value)).translate(_CONTROLS))
+    text = str(escape(value))
+    if _CONTROL.search(text) is None:  # the common case: no pass over the text in Python
+        return Markup(text)
+    return Markup(_CONTROL.sub(lambda m: f"&#{ord(m.group())};", text))
 
 
 def headlines(findings: Findings) -> list[str]:
