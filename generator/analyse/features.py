@@ -73,21 +73,25 @@ def count_terms(lemma_lists: Sequence[Sequence[str]]) -> Terms:
 
 def _matrix(ids: list[list[int]], width: int, bigrams: np.ndarray) -> sparse.csr_matrix:
     """Counts of texts given as word ids (-1: unknown) against a fixed vocabulary."""
-    rows, columns = [], []
-    for row, text in enumerate(ids):
-        for i, first in enumerate(text):
-            if first < 0:
-                continue
-            rows.append(row)
-            columns.append(first)
-            if i + 1 < len(text) and text[i + 1] >= 0:
-                key = first * width + text[i + 1]
-                at = int(np.searchsorted(bigrams, key))
-                if at < len(bigrams) and bigrams[at] == key:
-                    rows.append(row)
-                    columns.append(width + at)
+    flat = np.fromiter(itertools.chain.from_iterable(ids), dtype=np.int64)
+    lengths = np.fromiter(map(len, ids), dtype=np.int64, count=len(ids))
+    rows = np.repeat(np.arange(len(ids)), lengths)
+    known = flat >= 0
+    pairs = np.flatnonzero((rows[1:] == rows[:-1]) & known[1:] & known[:-1])
+    keys = flat[pairs] * width + flat[pairs + 1]
+    at = np.searchsorted(bigrams, keys)
+    inside = at < len(bigrams)
+    matched = np.zeros(len(keys), dtype=bool)
+    matched[inside] = bigrams[at[inside]] == keys[inside]
     matrix = sparse.csr_matrix(
-        (np.ones(len(rows)), (rows, columns)), shape=(len(ids), width + len(bigrams))
+        (
+            np.ones(int(known.sum() + matched.sum())),
+            (
+                np.concatenate([rows[known], rows[pairs[matched]]]),
+                np.concatenate([flat[known], width + at[matched]]),
+            ),
+        ),
+        shape=(len(ids), width + len(bigrams)),
     )
     matrix.sum_duplicates()
     return matrix
