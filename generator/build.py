@@ -12,7 +12,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from themesite.config import AnalyseConfig, IngestConfig, Project
+from themesite.config import AnalyseConfig, IngestConfig, Project, SiteConfig
 from themesite.errors import CorpusError, StrictError
 from themesite.ingest.check import CheckReport, check_corpus
 from themesite.ingest.corpus import current_threads, raw_digests, rebuild
@@ -110,9 +110,14 @@ def read_findings(project: Project):
 
 
 def render_stage(
-    project: Project, config: AnalyseConfig, analysis, corpus: IngestedCorpus
+    project: Project,
+    config: AnalyseConfig,
+    analysis,
+    corpus: IngestedCorpus,
+    site_config: SiteConfig | None = None,
 ) -> RenderedSite:
     """Render the findings into Markdown pages and download files (nothing is written)."""
+    site_config = site_config or SiteConfig()
     from themesite.analyse.evaluate import evaluate_analysis
     from themesite.render.context import build_site
     from themesite.render.downloads import DICTIONARY, downloads
@@ -139,7 +144,11 @@ def render_stage(
     )
     parameters = analysis.findings.parameters
     pages = render_pages(
-        build_site(analysis.findings, threads),
+        build_site(
+            analysis.findings,
+            threads,
+            search_comments=corpus.check.comments <= site_config.search_comments,
+        ),
         project.resolve(TEMPLATES),
         method=MethodPage(
             parameters=parameters,
@@ -174,11 +183,16 @@ def site_stage(project: Project, site: RenderedSite) -> None:
     )
 
 
-def build(project: Project, ingest: IngestConfig, analyse: AnalyseConfig) -> BuildReport:
+def build(
+    project: Project,
+    ingest: IngestConfig,
+    analyse: AnalyseConfig,
+    site_config: SiteConfig | None = None,
+) -> BuildReport:
     """The whole pipeline: ingest -> analyse -> render -> build."""
     corpus = ingest_stage(project, ingest)
     analysis = analyse_stage(project, analyse, threads=corpus.threads)
-    site = render_stage(project, analyse, analysis, corpus)
+    site = render_stage(project, analyse, analysis, corpus, site_config)
     site_stage(project, site)
     return BuildReport(
         reingested=corpus.reingested,

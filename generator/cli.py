@@ -18,7 +18,7 @@ import typer
 from rich.console import Console
 
 from themesite import __version__
-from themesite.config import Project, load_analyse_config, load_ingest_config
+from themesite.config import Project, load_analyse_config, load_ingest_config, load_site_config
 from themesite.errors import ThemesiteError
 
 if TYPE_CHECKING:
@@ -225,7 +225,12 @@ def build(strict: StrictOption = None) -> None:
 
     with _errors():
         ingest = load_ingest_config(_State.project, strict=strict)
-        report = run_build(_State.project, ingest, load_analyse_config(_State.project))
+        report = run_build(
+            _State.project,
+            ingest,
+            load_analyse_config(_State.project),
+            load_site_config(_State.project),
+        )
     check_report = report.check
     state = "re-ingested" if report.reingested else "up to date"
     out.print(
@@ -254,7 +259,12 @@ def serve(
 
     with _errors():
         project = _State.project
-        run_build(project, load_ingest_config(project), load_analyse_config(project))
+        run_build(
+            project,
+            load_ingest_config(project),
+            load_analyse_config(project),
+            load_site_config(project),
+        )
     out.print(f"serving http://127.0.0.1:{port}/ (Ctrl-C to stop)", highlight=False)
     mkdocs_serve(
         str(project.resolve(MKDOCS_CONFIG)),

@@ -96,7 +96,15 @@ class AnalyseConfig:
     """Cluster the statements the taxonomy leaves unexplained into discovered themes."""
 
 
-_SECTIONS = {"ingest": IngestConfig, "analyse": AnalyseConfig}
+@dataclass(frozen=True)
+class SiteConfig:
+    search_comments: int = 20_000
+    """Put comment text in the site's search index while the corpus has at most this many
+    comments; above it, titles, articles, themes, quotes and names stay searchable and
+    the index stays small enough for a browser (0: never, a huge number: always)."""
+
+
+_SECTIONS = {"ingest": IngestConfig, "analyse": AnalyseConfig, "site": SiteConfig}
 
 
 def _load_section(project: Project, section: str, cls: type, overrides: dict[str, object]):
@@ -133,3 +141,7 @@ def load_ingest_config(project: Project, **overrides: object) -> IngestConfig:
 
 def load_analyse_config(project: Project, **overrides: object) -> AnalyseConfig:
     return _load_section(project, "analyse", AnalyseConfig, overrides)
+
+
+def load_site_config(project: Project, **overrides: object) -> SiteConfig:
+    return _load_section(project, "site", SiteConfig, overrides)

@@ -261,3 +261,33 @@ def test_articles_as_evidence_when_configured(tmp_path):
     findings = json.loads((root / "build" / "findings.json").read_text("utf-8"))
     assert findings["corpus"]["comments"] == 48 + 5  # every thread's article is a unit
     assert _crawl(root / "site") > 500
+
+
+def _snippet(root: Path) -> str:
+    """Six plain words from a comment, to look for in the search index."""
+    for path in sorted((root / "corpus" / "threads").glob("*.json")):
+        for comment in json.loads(path.read_text("utf-8"))["comments"]:
+            words = comment["paragraphs"][0].split()
+            for start in range(len(words) - 6):
+                run = words[start : start + 6]
+                if all(w.isascii() and w.isalpha() for w in run):
+                    return " ".join(run)
+    raise AssertionError("no plain run of words in the corpus")
+
+
+def test_search_indexes_comments_once_and_only_under_the_configured_size(seed_site, tmp_path):
+    snippet = _snippet(seed_site)
+    docs = json.loads((seed_site / "site" / "search" / "search_index.json").read_bytes())["docs"]
+    holding = {d["location"].split("/")[0] for d in docs if snippet in d["text"]}
+    assert holding == {"threads"}
+    root = tmp_path / "small-index"
+    shutil.copytree(REPO / "corpus", root / "corpus")
+    add_site_files(root)
+    (root / "themesite.yml").write_text("site:\n  search_comments: 10\n", encoding="utf-8")
+    assert Cli(root)("build").exit_code == 0
+    index = root / "site" / "search" / "search_index.json"
+    assert not [d for d in json.loads(index.read_bytes())["docs"] if snippet in d["text"]]
+    assert (
+        index.stat().st_size
+        < (seed_site / "site" / "search" / "search_index.json").stat().st_size / 2
+    )

@@ -103,7 +103,10 @@ def tfidf(counts: sparse.csr_matrix, *others: sparse.csr_matrix) -> list[sparse.
     from sklearn.feature_extraction.text import TfidfTransformer
 
     model = TfidfTransformer(sublinear_tf=True).fit(counts)
-    return [model.transform(matrix).astype(np.float32) for matrix in (counts, *others)]
+    return [
+        model.transform(matrix).astype(np.float32) if matrix.shape[0] else matrix.astype(np.float32)
+        for matrix in (counts, *others)
+    ]
 
 
 @dataclass(frozen=True)

@@ -69,9 +69,7 @@ def analyse(
     nlp_settings = NlpSettings(config.pipeline, config.batch_size, worker_count(config.processes))
     extracted = extract_statements(units, taxonomy, nlp_settings, cache, progress)
     statements = extracted.statements
-    # The models are many small fits: one thread each is faster on a small machine, and
-    # cannot spin against another process for the cores.
-    with threadpool_limits(1):
+    with _one_thread():
         terms, themes, statement_outcomes, diagnostics = _themes(
             nlp, statements, extracted.hits, taxonomy, config
         )
@@ -112,6 +110,16 @@ def analyse(
         processed=extracted.processed,
         cached=len(units) - extracted.processed,
     )
+
+
+def _one_thread():
+    """One thread in every native library the models use: many small fits run faster so on
+    a small machine, and the results cannot depend on how many cores it has. The
+    libraries are loaded first, as a limit only reaches those already loaded."""
+    import sklearn.cluster  # noqa: F401  (OpenMP)
+    import sklearn.decomposition  # noqa: F401  (BLAS, LAPACK)
+
+    return threadpool_limits(1)
 
 
 def _themes(nlp, statements, hits, taxonomy: Taxonomy, config: AnalyseConfig):

@@ -91,6 +91,8 @@ class ThreadPage:
     themes: tuple[tuple[Link, int], ...]
     part: int = 0  # long threads are split in parts of COMMENTS_PER_PAGE comments
     parts: tuple[Link, ...] = ()
+    #: Whether comment text goes into the site's search index (see `SiteConfig`).
+    search_comments: bool = True
 
 
 @dataclass(frozen=True)
@@ -120,7 +122,9 @@ def _parts(path: str, count: int, current: str) -> tuple[Link, ...]:
     return tuple(Link(str(i + 1), href(current, part_path(path, i))) for i in range(count))
 
 
-def build_site(findings: Findings, threads: Sequence[Thread]) -> Site:
+def build_site(findings: Findings, threads: Sequence[Thread], search_comments: bool = True) -> Site:
+    """Every page's context; `search_comments` puts thread pages' comments in the search
+    index (contributor pages repeat them, so theirs never are)."""
     comments = {c.id: (t, c) for t in threads for c in t.comments}
     comment_page = {
         c.id: part_path(thread_page(t.id), i // COMMENTS_PER_PAGE)
@@ -251,6 +255,7 @@ def build_site(findings: Findings, threads: Sequence[Thread]) -> Site:
                     ),
                     part=part,
                     parts=_parts(thread_page(thread.id), len(parts), page),
+                    search_comments=search_comments,
                 )
             )
     return Site(
