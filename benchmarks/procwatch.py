@@ -1,0 +1,134 @@
+"""Run a child process and sample the resident memory of its whole process tree.
+
+The parent samples every `interval` seconds: the child and every process under it
+(worker pools included), summing VmRSS from /proc/<pid>/status. Shared pages of
+forked workers are counted once per process, so the sum errs high, which is the
+safe side for a memory budget.
+
+The child announces its stages on a pipe (`--status-fd N`), one line each:
+`stage NAME` when a stage starts and `result JSON` at the end. Each sample is
+attributed to the stage announced last, so a peak can be traced to its stage.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import threading
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+_PROC = Path("/proc")
+
+
+def _children_files_work() -> bool:
+    return any(_PROC.glob(f"{os.getpid()}/task/*/children"))
+
+
+_HAS_CHILDREN_FILES = _children_files_work()
+
+
+def descendants(root: int) -> set[int]:
+    """`root` and every process below it that is alive now."""
+    if _HAS_CHILDREN_FILES:
+        found, stack = {root}, [root]
+        while stack:
+            pid = stack.pop()
+            for children in _PROC.glob(f"{pid}/task/*/children"):
+                try:
+                    kids = [int(p) for p in children.read_text().split()]
+                except OSError:
+                    continue
+                stack += [k for k in kids if k not in found]
+                found.update(kids)
+        return found
+    parents: dict[int, list[int]] = {}
+    for entry in os.scandir(_PROC):
+        if not entry.name.isdigit():
+            continue
+        try:
+            with open(f"/proc/{entry.name}/stat", "rb") as handle:
+                stat = handle.read()
+        except OSError:
+            continue
+        ppid = int(stat[stat.rindex(b")") + 2 :].split()[1])
+        parents.setdefault(ppid, []).append(int(entry.name))
+    found, stack = {root}, [root]
+    while stack:
+        for kid in parents.get(stack.pop(), []):
+            if kid not in found:
+                found.add(kid)
+                stack.append(kid)
+    return found
+
+
+def rss_bytes(pid: int) -> int:
+    try:
+        with open(f"/proc/{pid}/status", "rb") as handle:
+            for line in handle:
+                if line.startswith(b"VmRSS:"):
+                    return int(line.split()[1]) * 1024
+    except OSError:
+        pass
+    return 0
+
+
+def tree_rss(root: int) -> int:
+    return sum(rss_bytes(pid) for pid in descendants(root))
+
+
+@dataclass
+class Watched:
+    returncode: int
+    seconds: float
+    peak_mb: float
+    stage_peaks_mb: dict[str, float] = field(default_factory=dict)
+    result: dict | None = None
+    stderr: str = ""
+
+
+def watch(command: list[str], log: Path, interval: float = 0.05, env=None) -> Watched:
+    """Run `command --status-fd N`, sampling its tree's RSS until it exits."""
+    read_end, write_end = os.pipe()
+    stage = ["start"]
+    result: list[dict] = []
+
+    def listen() -> None:
+        with os.fdopen(read_end, encoding="utf-8") as status:
+            for line in status:
+                kind, _, rest = line.rstrip("\n").partition(" ")
+                if kind == "stage":
+                    stage[0] = rest
+                elif kind == "result":
+                    result.append(json.loads(rest))
+
+    with log.open("w", encoding="utf-8") as output:
+        started = time.perf_counter()
+        process = subprocess.Popen(
+            [*command, "--status-fd", str(write_end)],
+            pass_fds=(write_end,),
+            stdout=output,
+            stderr=subprocess.STDOUT,
+            env=env,
+        )
+        os.close(write_end)
+        listener = threading.Thread(target=listen, daemon=True)
+        listener.start()
+        peaks: dict[str, int] = {}
+        while process.poll() is None:
+            current = stage[0]
+            peaks[current] = max(peaks.get(current, 0), tree_rss(process.pid))
+            time.sleep(interval)
+        seconds = time.perf_counter() - started
+        listener.join(timeout=10)
+    mb = {name: round(value / 2**20, 1) for name, value in peaks.items()}
+    return Watched(
+        returncode=process.returncode,
+        seconds=seconds,
+        peak_mb=max(mb.values(), default=0.0),
+        stage_peaks_mb=mb,
+        result=result[-1] if result else None,
+        stderr=log.read_text(encoding="utf-8", errors="replace")[-3000:],
+    )

@@ -1,0 +1,92 @@
+"""Fresh themesite project folders for benchmark runs, and the `themesite` command in them."""
+
+from __future__ import annotations
+
+import io
+import json
+import os
+import shutil
+import subprocess
+import sys
+import tarfile
+from collections.abc import Sequence
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parent.parent
+#: The ingester refuses larger sources unless the project raises `ingest: max_source_mb`.
+DEFAULT_MAX_SOURCE_MB = 25.0
+
+
+def new_project(root: Path, sources: Sequence[Path] = (), tree: Path = REPO) -> Path:
+    """A project with the taxonomy, templates and MkDocs config of the checkout `tree`, and
+    `sources` in corpus/raw/.
+
+    The seeds' human coding (corpus/labels) is not copied: it codes seed comments only.
+    """
+    raw = root / "corpus" / "raw"
+    raw.mkdir(parents=True)
+    shutil.copy(tree / "corpus" / "taxonomy.yml", root / "corpus" / "taxonomy.yml")
+    shutil.copytree(tree / "site_templates", root / "site_templates")
+    shutil.copy(tree / "mkdocs.yml", root / "mkdocs.yml")
+    for source in sources:
+        shutil.copy(source, raw / source.name)
+    allow_sources(root, sources)
+    return root
+
+
+def allow_sources(root: Path, sources: Sequence[Path]) -> None:
+    """Raise the project's source size limit when a source (a big CSV export) exceeds it."""
+    largest = max((p.stat().st_size for p in sources), default=0) / 1e6
+    if largest > DEFAULT_MAX_SOURCE_MB:
+        limit = int(largest * 1.5) + 1
+        (root / "themesite.yml").write_text(f"ingest:\n  max_source_mb: {limit}\n")
+
+
+def themesite(root: Path, *args: str, check: bool = True) -> subprocess.CompletedProcess:
+    """Run `python -m themesite --project ROOT ARGS` with this interpreter."""
+    env = {**os.environ, "PYTHONHASHSEED": "0"}
+    result = subprocess.run(
+        [sys.executable, "-m", "themesite", "--project", str(root), *args],
+        capture_output=True,
+        text=True,
+        env=env,
+    )
+    if check and result.returncode != 0:
+        raise RuntimeError(
+            f"themesite {' '.join(args[:2])} failed ({result.returncode}): {result.stderr[-2000:]}"
+        )
+    return result
+
+
+def check_json(root: Path) -> dict:
+    return json.loads(themesite(root, "check", "--json", check=False).stdout)
+
+
+def commit_of(revision: str = "HEAD") -> str:
+    return subprocess.run(
+        ["git", "rev-parse", "--short", revision], cwd=REPO, capture_output=True, text=True
+    ).stdout.strip()
+
+
+def snapshot(revision: str, dest: Path) -> Path:
+    """Check out `revision` of this repository into `dest` and make it the imported themesite.
+
+    Children started afterwards import `themesite` from the snapshot (PYTHONPATH comes
+    before the editable install), so a benchmark measures one fixed revision even while
+    the working tree is being edited.
+    """
+    archive = subprocess.run(
+        ["git", "archive", "--format=tar", commit_of(revision)],
+        cwd=REPO,
+        capture_output=True,
+        check=True,
+    ).stdout
+    with tarfile.open(fileobj=io.BytesIO(archive)) as tar:
+        tar.extractall(dest, filter="data")
+    shim = dest / ".python"
+    shim.mkdir()
+    (shim / "themesite").symlink_to(dest / "generator", target_is_directory=True)
+    os.environ["PYTHONPATH"] = os.pathsep.join(
+        filter(None, [str(shim), os.environ.get("PYTHONPATH")])
+    )
+    return dest

@@ -1,0 +1,79 @@
+"""Child process of `run.py`: the real build stages in order, each timed.
+
+    python benchmarks/stages.py PROJECT --status-fd N
+
+Announces each stage on the status pipe (see `procwatch.py`) so the parent can
+attribute memory samples, and ends with one `result` line of JSON. The heavy
+imports (spaCy, scikit-learn, MkDocs) are done first and timed as `import_s`, so
+each stage's time is its work, not the import of its libraries.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import time
+from pathlib import Path
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("project", type=Path)
+    parser.add_argument("--status-fd", type=int, required=True)
+    args = parser.parse_args()
+    status = os.fdopen(args.status_fd, "w", encoding="utf-8", buffering=1)
+
+    def announce(kind: str, text: str) -> None:
+        status.write(f"{kind} {text}\n")
+        status.flush()
+
+    timings: dict[str, float] = {}
+    announce("stage", "import")
+    started = time.perf_counter()
+    import mkdocs.commands.build  # noqa: F401
+    import mkdocs.config  # noqa: F401
+
+    import themesite.analyse.stage
+    import themesite.render.pages  # noqa: F401
+    from themesite.build import analyse_stage, ingest_stage, render_stage, site_stage
+    from themesite.config import Project, load_analyse_config, load_ingest_config
+
+    timings["import_s"] = time.perf_counter() - started
+    project = Project(args.project)
+    ingest_config = load_ingest_config(project)
+    analyse_config = load_analyse_config(project)
+
+    def timed(name: str, call):
+        announce("stage", name)
+        begun = time.perf_counter()
+        value = call()
+        timings[f"{name}_s"] = time.perf_counter() - begun
+        return value
+
+    corpus = timed("ingest", lambda: ingest_stage(project, ingest_config))
+    analysis = timed(
+        "analyse", lambda: analyse_stage(project, analyse_config, threads=corpus.threads)
+    )
+    site = timed("render", lambda: render_stage(project, analyse_config, analysis, corpus))
+    timed("mkdocs", lambda: site_stage(project, site))
+    announce("stage", "done")
+    check = corpus.check
+    result = {
+        "themesite_path": str(Path(themesite.analyse.stage.__file__).parent.parent),
+        **{k: round(v, 3) for k, v in timings.items()},
+        "threads": check.threads,
+        "authors": len({c.author for t in corpus.threads for c in t.comments if c.author}),
+        "comments": check.comments,
+        "unaccounted_lines": check.unaccounted_lines,
+        "themes": len(analysis.findings.themes),
+        "nlp_processed": getattr(analysis, "processed", None),
+        "nlp_cached": getattr(analysis, "cached", None),
+        "markdown_pages": len(site.pages),
+        "download_mb": round(sum(len(b) for b in site.files.values()) / 1e6, 2),
+    }
+    announce("result", json.dumps(result))
+
+
+if __name__ == "__main__":
+    main()
