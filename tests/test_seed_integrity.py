@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from tests.conftest import parse
 from themesite.ingest.records import LineKind
 
 
@@ -110,3 +111,24 @@ def test_ids_are_stable_and_unique(seed_threads):
         assert thread == again[key]
         ids = [c.id for c in thread.comments]
         assert len(ids) == len(set(ids))
+
+
+def test_braintrust_is_a_role_in_a_comment_header_and_a_heading_above_quotes(tmp_path):
+    page = tmp_path / "braintrust.txt"
+    page.write_text(
+        "A thread title\n\nThe article paragraph says something about IT.\n\n2 Comments\n"
+        "Oldest\n\nPaula Rosenblum\nBrainTrust\n3 years ago\n\nLegacy systems slow us down.\n\n"
+        "Ken Morris\nBrainTrust\nReply to  Paula Rosenblum\n2 years ago\n\n"
+        "Agreed, and then some.\n\n"
+        'BrainTrust\n\n"Legacy systems slow us down."\n\n'
+        "Paula Rosenblum\n\nManaging Partner, RSR\n",
+        encoding="utf-8",
+    )
+    (thread,) = parse(page)
+    assert [(c.author, c.role) for c in thread.comments] == [
+        ("Paula Rosenblum", "BrainTrust"),
+        ("Ken Morris", "BrainTrust"),
+    ]
+    assert thread.comments[1].reply_to == thread.comments[0].id
+    assert [h.comment_id for h in thread.highlights] == [thread.comments[0].id]
+    assert not thread.unrecognised

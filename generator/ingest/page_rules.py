@@ -42,7 +42,7 @@ AGE = re.compile(
     re.IGNORECASE,
 )
 ROLE = re.compile(
-    r"^\s*(?:[A-Z][\w-]*\s+)?(?:Member|Editor|Moderator|Author|Staff|Admin|Guest|Contributor)\s*$"
+    r"^\s*(?:[A-Z][\w-]*\s+)?(?:Member|Editor|Moderator|Author|Staff|Admin|Guest|Contributor|BrainTrust)\s*$"
 )
 REPLY = re.compile(r"^\s*Reply to\s+(.+?)\s*$")
 BYLINE = re.compile(r"^\s*By\s+(\S.*?)\s*$")

@@ -69,9 +69,15 @@ class ThreadPage:
 
 
 def _split_tail(region: list[Line]) -> tuple[list[Line], list[Line]]:
-    """Separate the comment blocks from what follows them (BrainTrust, More Discussions)."""
+    """Separate the comment blocks from what follows them (BrainTrust, More Discussions).
+
+    "BrainTrust" is also a commenter's badge: directly above a reply or age line it is
+    the role in a comment header, not the heading of the quotes.
+    """
     for i, line in enumerate(region):
-        if rules.is_heading(line.text, "BrainTrust") or rules.is_heading(
+        following = region[i + 1].text if i + 1 < len(region) else ""
+        badge = rules.AGE.match(following) or rules.REPLY.match(following)
+        if (rules.is_heading(line.text, "BrainTrust") and not badge) or rules.is_heading(
             line.text, "More Discussions"
         ):
             return region[:i], region[i:]
