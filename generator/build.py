@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from themesite.config import AnalyseConfig, IngestConfig, Project, SiteConfig
@@ -84,7 +84,10 @@ def analyse_stage(
     from themesite.analyse.taxonomy import load_taxonomy
     from themesite.ingest.store import read_threads, write_atomic
 
-    taxonomy = load_taxonomy(taxonomy_path or project.resolve(config.taxonomy))
+    path = taxonomy_path or project.resolve(config.taxonomy)
+    # Findings name the taxonomy relative to the project, so the site does not depend on
+    # where the project folder is.
+    taxonomy = replace(load_taxonomy(path), path=_shown(project, path))
     if threads is None:
         threads = read_threads(project.threads)
     if not threads:
@@ -98,6 +101,14 @@ def analyse_stage(
         analysis = analyse(threads, taxonomy, config, progress)
     write_atomic(project.build / FINDINGS, findings_to_json(analysis.findings).encode("utf-8"))
     return analysis
+
+
+def _shown(project: Project, path: Path) -> str:
+    """`path` relative to the project folder when it is inside it."""
+    try:
+        return path.resolve().relative_to(project.root.resolve()).as_posix()
+    except ValueError:
+        return str(path)
 
 
 def read_findings(project: Project):

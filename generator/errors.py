@@ -20,6 +20,18 @@ class ThemesiteError(Exception):
     def __str__(self) -> str:
         return f"{self.message} ({self.hint})" if self.hint else self.message
 
+    def __reduce__(self):
+        # Errors cross from worker processes to the command by pickling; the default
+        # rebuilds from `args` alone, which these constructors do not take.
+        return _rebuild, (type(self), self.__dict__)
+
+
+def _rebuild(cls: type[ThemesiteError], state: dict) -> ThemesiteError:
+    error = cls.__new__(cls)
+    Exception.__init__(error, state.get("message"))
+    error.__dict__.update(state)
+    return error
+
 
 class InputError(ThemesiteError):
     """A source file cannot be read or parsed; names the file and, where known, the line."""

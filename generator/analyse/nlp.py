@@ -12,6 +12,7 @@ Docs are processed with `nlp.pipe` in batches and reduced at once to compact
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
@@ -197,7 +198,7 @@ class DocReducer:
             key = int(hashes[i])
             text = known.get(key)
             if text is None:
-                text = known[key] = self.strings[key].lower()
+                text = known[key] = sys.intern(self.strings[key].lower())
             out[i] = text
         return out
 
@@ -230,10 +231,23 @@ def _pieces(text: str, starts, ends, sentence_starts, alpha) -> list[tuple[int, 
 def statements_of(
     result: DocResult, text: str, comment_id: str, thread_id: str, author: str | None
 ) -> tuple[list[Statement], dict[str, list[Hit]]]:
-    """The Statement records of one text and its pattern hits by statement id."""
+    """The Statement records of one text and its pattern hits by statement id.
+
+    Lemmas are interned: a large corpus holds millions of them, but only thousands of
+    distinct words, and results arrive from other processes as separate copies.
+    """
     spans, found = result
     statements = [
-        Statement(f"{comment_id}:{i}", comment_id, thread_id, author, a, b, text[a:b], lemmas)
+        Statement(
+            f"{comment_id}:{i}",
+            comment_id,
+            thread_id,
+            author,
+            a,
+            b,
+            text[a:b],
+            tuple(map(sys.intern, lemmas)),
+        )
         for i, (a, b, lemmas) in enumerate(spans)
     ]
     hits: dict[str, list[Hit]] = {}

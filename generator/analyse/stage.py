@@ -29,7 +29,6 @@ from themesite.analyse.discover import DiscoverSettings, WordRarity, discover_th
 from themesite.analyse.features import count_terms, tfidf
 from themesite.analyse.findings import UnitInfo, build_findings
 from themesite.analyse.nlp import build_pipeline, feature_lemmas
-from themesite.analyse.parallel import worker_count
 from themesite.analyse.quotes import Candidate, choose_quotes
 from themesite.analyse.records import (
     ASSIGNED,
@@ -44,6 +43,7 @@ from themesite.analyse.statements import NlpSettings, Unit, extract_statements
 from themesite.analyse.taxonomy import Taxonomy
 from themesite.config import AnalyseConfig
 from themesite.ingest.records import Thread
+from themesite.parallel import cores
 
 
 @dataclass(frozen=True)
@@ -66,7 +66,7 @@ def analyse(
     """Findings of the corpus under the taxonomy; `cache` only saves work, never changes them."""
     nlp = build_pipeline(config.pipeline)
     units, infos, texts, roles, excluded = _units(threads, config.include_articles)
-    nlp_settings = NlpSettings(config.pipeline, config.batch_size, worker_count(config.processes))
+    nlp_settings = NlpSettings(config.pipeline, config.batch_size, cores(config.processes))
     extracted = extract_statements(units, taxonomy, nlp_settings, cache, progress)
     statements = extracted.statements
     with _one_thread():

@@ -9,6 +9,7 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 
 from themesite.config import IngestConfig
@@ -17,6 +18,7 @@ from themesite.ingest.assemble import assemble
 from themesite.ingest.records import Thread
 from themesite.ingest.registry import companion_names, detect
 from themesite.ingest.sources import read_source
+from themesite.parallel import cores, ordered_map
 
 
 @dataclass(frozen=True)
@@ -39,6 +41,14 @@ def parse_file(path: Path, display: str, config: IngestConfig) -> list[Thread]:
     if not threads:
         raise InputError(display, "the file holds no thread", hint="check that it is not empty")
     return threads
+
+
+#: Below this many files, parsing in one process is faster than starting workers.
+MIN_PARALLEL = 32
+
+
+def _parse(item: tuple[Path, str], config: IngestConfig) -> list[Thread]:
+    return parse_file(item[0], item[1], config)
 
 
 def is_companion(path: Path, siblings: Iterable[Path]) -> bool:
@@ -73,8 +83,10 @@ def ingest_files(
     seen = dict(known or {})
     threads: list[Thread] = []
     skipped: dict[str, str] = {}
-    for path, display in paths:
-        for thread in parse_file(path, display, config):
+    paths = list(paths)
+    parsed = ordered_map(partial(_parse, config=config), paths, cores(), MIN_PARALLEL, 4)
+    for (_, display), found in zip(paths, parsed, strict=True):
+        for thread in found:
             if thread.id in seen:
                 skipped[display] = thread.id
                 continue
