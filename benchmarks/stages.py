@@ -36,7 +36,13 @@ def main() -> None:
 
     import themesite.analyse.stage
     import themesite.render.pages  # noqa: F401
-    from themesite.build import analyse_stage, ingest_stage, render_stage, site_stage
+    from themesite.build import (
+        analyse_stage,
+        ingest_stage,
+        publish_site,
+        render_stage,
+        stage_site,
+    )
     from themesite.config import Project, load_analyse_config, load_ingest_config
 
     timings["import_s"] = time.perf_counter() - started
@@ -44,33 +50,40 @@ def main() -> None:
     ingest_config = load_ingest_config(project)
     analyse_config = load_analyse_config(project)
 
-    def timed(name: str, call):
+    def timed(name: str, call, *args, **kwargs):
         announce("stage", name)
         begun = time.perf_counter()
-        value = call()
+        value = call(*args, **kwargs)
         timings[f"{name}_s"] = time.perf_counter() - begun
         return value
 
-    corpus = timed("ingest", lambda: ingest_stage(project, ingest_config))
-    analysis = timed(
-        "analyse", lambda: analyse_stage(project, analyse_config, threads=corpus.threads)
-    )
-    site = timed("render", lambda: render_stage(project, analyse_config, analysis, corpus))
-    timed("mkdocs", lambda: site_stage(project, site))
-    announce("stage", "done")
+    corpus = timed("ingest", ingest_stage, project, ingest_config)
+    analysis = timed("analyse", analyse_stage, project, analyse_config, threads=corpus.threads)
+    site = timed("render", render_stage, project, analyse_config, analysis, corpus)
     check = corpus.check
-    result = {
-        "themesite_path": str(Path(themesite.analyse.stage.__file__).parent.parent),
-        **{k: round(v, 3) for k, v in timings.items()},
-        "threads": check.threads,
+    summary = {
         "authors": len({c.author for t in corpus.threads for c in t.comments if c.author}),
-        "comments": check.comments,
-        "unaccounted_lines": check.unaccounted_lines,
         "themes": len(analysis.findings.themes),
         "nlp_processed": getattr(analysis, "processed", None),
         "nlp_cached": getattr(analysis, "cached", None),
         "markdown_pages": len(site.pages),
         "download_mb": round(sum(len(b) for b in site.files.values()) / 1e6, 2),
+    }
+    # As `themesite build` does: only the staged site stays in memory beside MkDocs.
+    announce("stage", "mkdocs")
+    begun = time.perf_counter()
+    staging = stage_site(project, site)
+    del corpus, analysis, site
+    publish_site(project, staging)
+    timings["mkdocs_s"] = time.perf_counter() - begun
+    announce("stage", "done")
+    result = {
+        "themesite_path": str(Path(themesite.analyse.stage.__file__).parent.parent),
+        **{k: round(v, 3) for k, v in timings.items()},
+        "threads": check.threads,
+        "comments": check.comments,
+        "unaccounted_lines": check.unaccounted_lines,
+        **summary,
     }
     announce("result", json.dumps(result))
 

@@ -183,15 +183,21 @@ def render_stage(
 
 def site_stage(project: Project, site: RenderedSite) -> None:
     """Build the rendered site with MkDocs (strict) and swap it into build/docs and site/."""
-    from themesite.render.site import write_site
+    publish_site(project, stage_site(project, site))
 
-    write_site(
-        project.resolve(MKDOCS_CONFIG),
-        site.pages,
-        site.files,
-        project.build / "docs",
-        project.root / "site",
-    )
+
+def stage_site(project: Project, site: RenderedSite) -> Path:
+    """Write the rendered site into a staging folder for `publish_site`."""
+    from themesite.render.site import stage_docs
+
+    return stage_docs(site.pages, site.files, project.build / "docs")
+
+
+def publish_site(project: Project, staging: Path) -> None:
+    """Build the staged site with MkDocs (strict) and swap it into build/docs and site/."""
+    from themesite.render.site import publish
+
+    publish(project.resolve(MKDOCS_CONFIG), staging, project.build / "docs", project.root / "site")
 
 
 def build(
@@ -204,8 +210,7 @@ def build(
     corpus = ingest_stage(project, ingest)
     analysis = analyse_stage(project, analyse, threads=corpus.threads)
     site = render_stage(project, analyse, analysis, corpus, site_config)
-    site_stage(project, site)
-    return BuildReport(
+    report = BuildReport(
         reingested=corpus.reingested,
         check=corpus.check,
         findings_path=project.build / FINDINGS,
@@ -214,3 +219,9 @@ def build(
         processed=analysis.processed,
         cached=analysis.cached,
     )
+    staging = stage_site(project, site)
+    # MkDocs holds every page of the site in memory while it builds: the corpus, the
+    # findings and the rendered pages need not stay beside them.
+    del corpus, analysis, site
+    publish_site(project, staging)
+    return report

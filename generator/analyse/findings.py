@@ -137,11 +137,9 @@ def _profiles(units, by_comment, key, label) -> tuple[Profile, ...]:
 
 
 def findings_to_json(findings: Findings) -> str:
-    """Deterministic JSON: sorted keys, UTF-8, rounded floats (rounded where computed)."""
-    # orjson writes dataclasses in field order; a round trip through dicts sorts them.
-    keys = orjson.OPT_NON_STR_KEYS
-    plain = orjson.loads(orjson.dumps(findings, option=keys))
-    return orjson.dumps(plain, option=orjson.OPT_INDENT_2 | orjson.OPT_SORT_KEYS).decode() + "\n"
+    """Deterministic JSON: fields in record order, dict keys sorted, UTF-8, rounded floats."""
+    options = orjson.OPT_INDENT_2 | orjson.OPT_SORT_KEYS | orjson.OPT_NON_STR_KEYS
+    return orjson.dumps(findings, option=options).decode() + "\n"
 
 
 def findings_from_json(text: str) -> Findings:

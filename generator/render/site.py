@@ -24,29 +24,31 @@ class SiteBuildError(ThemesiteError):
     """MkDocs refused the site (strict mode turns its warnings into this error)."""
 
 
-def write_site(
-    config_file: Path,
-    pages: dict[str, str],
-    files: dict[str, bytes],
-    docs_dir: Path,
-    site_dir: Path,
-) -> None:
-    """Stage docs (pages + files), build with MkDocs strictly, then swap docs and site in."""
+def stage_docs(pages: dict[str, str], files: dict[str, bytes], docs_dir: Path) -> Path:
+    """Write the pages and files into a new staging folder beside `docs_dir`; return it."""
     docs_dir.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=".site-", dir=docs_dir.parent))
     try:
-        staged_docs, staged_site = staging / "docs", staging / "site"
-        for relative, text in sorted(pages.items()):
-            target = staged_docs / relative
+        for relative, content in sorted({**pages, **files}.items()):
+            target = staging / "docs" / relative
             target.parent.mkdir(parents=True, exist_ok=True)
-            target.write_text(text, encoding="utf-8")
-        for relative, data in sorted(files.items()):
-            target = staged_docs / relative
-            target.parent.mkdir(parents=True, exist_ok=True)
-            target.write_bytes(data)
-        _mkdocs(config_file, staged_docs, staged_site)
-        _swap(staged_docs, docs_dir)
-        _swap(staged_site, site_dir)
+            if isinstance(content, str):
+                target.write_text(content, encoding="utf-8")
+            else:
+                target.write_bytes(content)
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
+    return staging
+
+
+def publish(config_file: Path, staging: Path, docs_dir: Path, site_dir: Path) -> None:
+    """Build the staged docs with MkDocs strictly, then swap docs and site in; the staging
+    folder is gone afterwards whatever happened."""
+    try:
+        _mkdocs(config_file, staging / "docs", staging / "site")
+        _swap(staging / "docs", docs_dir)
+        _swap(staging / "site", site_dir)
     finally:
         shutil.rmtree(staging, ignore_errors=True)
 
