@@ -139,7 +139,8 @@ def render_pages(
         "method.md": env.get_template("method.md.j2").render(page=method),
         "data.md": env.get_template("data.md.j2").render(page=data),
     }
-    items = [
+    global _items
+    _items = [
         (kind, page)
         for kind, group in (
             ("theme", site.themes),
@@ -148,15 +149,23 @@ def render_pages(
         )
         for page in group
     ]
-    rendered = ordered_map(_render, items, cores(), MIN_PARALLEL, 16, _use_templates, (templates,))
-    for (_, page), text in zip(items, rendered, strict=True):
-        pages[page.path] = text
+    try:
+        indexes = range(len(_items))
+        rendered = ordered_map(
+            _render, indexes, cores(), MIN_PARALLEL, 32, _use_templates, (templates,)
+        )
+        for (_, page), text in zip(_items, rendered, strict=True):
+            pages[page.path] = text
+    finally:
+        _items = []
     return pages
 
 
 #: Below this many pages, rendering in one process is faster than starting workers.
 MIN_PARALLEL = 200
 _templates: Environment | None = None
+#: The pages being rendered; forked workers see them without copying them through a pipe.
+_items: list[tuple[str, object]] = []
 
 
 def _use_templates(templates: Path) -> None:
@@ -164,10 +173,10 @@ def _use_templates(templates: Path) -> None:
     _templates = environment(templates)
 
 
-def _render(item: tuple[str, object]) -> str:
+def _render(index: int) -> str:
     """One theme, thread or contributor page (in a worker when there are many)."""
     assert _templates is not None, "the templates were not loaded"
-    kind, page = item
+    kind, page = _items[index]
     return _templates.get_template(f"{kind}.md.j2").render(page=page)
 
 
