@@ -218,8 +218,9 @@ def key_terms(
     selection = select(terms, np.array(order, dtype=np.int64), 2, MAX_FEATURES)
     counts, vocabulary = selection.binary, selection.names
     weights = rarity.weights(vocabulary)
+    rows = {s.id: i for i, s in enumerate(pool)}
     return [
-        _key_terms(pool, counts, vocabulary, weights, [[(s, 1.0) for s in group]], top)[0]
+        _key_terms(pool, counts, vocabulary, weights, [[(s, 1.0) for s in group]], top, rows)[0]
         for group in groups
     ]
 
@@ -304,14 +305,14 @@ def _reject(members: Sequence[Statement], coherence: float, floor: float, settin
     return None
 
 
-def _key_terms(pool, counts, vocabulary, weights, clusters: Sequence[Members], top: int):
+def _key_terms(pool, counts, vocabulary, weights, clusters: Sequence[Members], top: int, rows=None):
     """Class-based TF-IDF times informativeness; statements in no theme form one more class.
 
     A term must occur in two members; a phrase takes the place of a word it mostly carries.
     """
     from themesite.analyse.nlp import LookupLemmas
 
-    row = {s.id: i for i, s in enumerate(pool)}
+    row = rows or {s.id: i for i, s in enumerate(pool)}
     classes = np.full(len(pool), len(clusters))
     for c, members in enumerate(clusters):
         classes[[row[s.id] for s, _ in members]] = c

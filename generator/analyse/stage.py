@@ -210,6 +210,10 @@ def _seeded_themes(taxonomy, statements, outcomes, rarity, terms) -> list[Theme]
     ]
 
 
+#: Statements of a theme considered for its quotes: the best scored.
+QUOTE_CANDIDATES = 2_000
+
+
 def _quotes(statements, outcomes, themes, texts, roles, limit, terms):
     """Quotes per theme, scored by confidence x typicality (cosine to the theme's centroid)."""
     if not statements:
@@ -225,13 +229,14 @@ def _quotes(statements, outcomes, themes, texts, roles, limit, terms):
         items = members.get(theme.id, [])
         if not items:
             continue
-        rows = [index[a.unit_id] for a in items]
+        rows = np.array([index[a.unit_id] for a in items])
         centroid = np.asarray(matrix[rows].mean(axis=0)).ravel()
         norm = np.linalg.norm(centroid) or 1.0
         typicality = (matrix[rows] @ (centroid / norm)).ravel()
-        candidates = [
-            Candidate(statements[row], float(a.confidence) * float(t))
-            for a, row, t in zip(items, rows, typicality, strict=True)
-        ]
+        scores = np.array([a.confidence for a in items]) * typicality
+        # The best-scored statements of a large theme are enough to choose a few quotes
+        # from; ties keep statement order, as `items` is sorted by statement id.
+        best = np.argsort(-scores, kind="stable")[:QUOTE_CANDIDATES]
+        candidates = [Candidate(statements[rows[i]], float(scores[i])) for i in sorted(best)]
         quotes[theme.id] = choose_quotes(candidates, texts, roles, limit)
     return quotes
