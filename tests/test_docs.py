@@ -40,3 +40,15 @@ def test_every_registered_format_is_documented():
 
     for fmt in formats():
         assert re.search(rf"`{re.escape(fmt.name)}`", README), fmt.name
+
+
+def test_every_setting_is_in_the_readme_configuration_example():
+    from dataclasses import fields
+
+    from themesite.config import _SECTIONS
+
+    example = README.split("## Configuration", 1)[1].split("```yaml", 1)[1].split("```", 1)[0]
+    for section, schema in _SECTIONS.items():
+        assert re.search(rf"^{section}:$", example, re.MULTILINE), section
+        for field in fields(schema):
+            assert re.search(rf"^  {field.name}:", example, re.MULTILINE), field.name
