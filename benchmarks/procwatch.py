@@ -1,9 +1,11 @@
-"""Run a child process and sample the resident memory of its whole process tree.
+"""Run a child process and sample the memory of its whole process tree.
 
 The parent samples every `interval` seconds: the child and every process under it
-(worker pools included), summing VmRSS from /proc/<pid>/status. Shared pages of
-forked workers are counted once per process, so the sum errs high, which is the
-safe side for a memory budget.
+(worker pools included). Two sums are kept: VmRSS from /proc/<pid>/status, which
+counts the pages forked workers share with their parent once per process and so errs
+high (three times for a parent and two workers), and Pss from
+/proc/<pid>/smaps_rollup, which divides each shared page among its sharers: the
+memory the tree really occupies.
 
 The child announces its stages on a pipe (`--status-fd N`), one line each:
 `stage NAME` when a stage starts and `result JSON` at the end. Each sample is
@@ -75,8 +77,21 @@ def rss_bytes(pid: int) -> int:
     return 0
 
 
-def tree_rss(root: int) -> int:
-    return sum(rss_bytes(pid) for pid in descendants(root))
+def pss_bytes(pid: int) -> int:
+    try:
+        with open(f"/proc/{pid}/smaps_rollup", "rb") as handle:
+            for line in handle:
+                if line.startswith(b"Pss:"):
+                    return int(line.split()[1]) * 1024
+    except OSError:
+        pass
+    return 0
+
+
+def tree_memory(root: int) -> tuple[int, int]:
+    """(RSS, PSS) summed over `root` and its descendants."""
+    pids = descendants(root)
+    return sum(rss_bytes(pid) for pid in pids), sum(pss_bytes(pid) for pid in pids)
 
 
 @dataclass
@@ -85,6 +100,8 @@ class Watched:
     seconds: float
     peak_mb: float
     stage_peaks_mb: dict[str, float] = field(default_factory=dict)
+    peak_pss_mb: float = 0.0
+    stage_peaks_pss_mb: dict[str, float] = field(default_factory=dict)
     result: dict | None = None
     stderr: str = ""
 
@@ -117,18 +134,24 @@ def watch(command: list[str], log: Path, interval: float = 0.05, env=None) -> Wa
         listener = threading.Thread(target=listen, daemon=True)
         listener.start()
         peaks: dict[str, int] = {}
+        pss_peaks: dict[str, int] = {}
         while process.poll() is None:
             current = stage[0]
-            peaks[current] = max(peaks.get(current, 0), tree_rss(process.pid))
+            rss, pss = tree_memory(process.pid)
+            peaks[current] = max(peaks.get(current, 0), rss)
+            pss_peaks[current] = max(pss_peaks.get(current, 0), pss)
             time.sleep(interval)
         seconds = time.perf_counter() - started
         listener.join(timeout=10)
     mb = {name: round(value / 2**20, 1) for name, value in peaks.items()}
+    pss_mb = {name: round(value / 2**20, 1) for name, value in pss_peaks.items()}
     return Watched(
         returncode=process.returncode,
         seconds=seconds,
         peak_mb=max(mb.values(), default=0.0),
         stage_peaks_mb=mb,
+        peak_pss_mb=max(pss_mb.values(), default=0.0),
+        stage_peaks_pss_mb=pss_mb,
         result=result[-1] if result else None,
         stderr=log.read_text(encoding="utf-8", errors="replace")[-3000:],
     )

@@ -107,6 +107,8 @@ def one_run(
         "floor_peak_rss_mb": floor.peak_mb,
         "peak_rss_mb": staged.peak_mb,
         "stage_peak_rss_mb": {s: staged.stage_peaks_mb.get(s) for s in ("import", *STAGES)},
+        "peak_pss_mb": staged.peak_pss_mb,
+        "stage_peak_pss_mb": {s: staged.stage_peaks_pss_mb.get(s) for s in ("import", *STAGES)},
         "site": site_figures(root / "site"),
     }
     times = {s: record[f"{s}_s"] for s in STAGES}

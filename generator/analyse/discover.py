@@ -247,7 +247,9 @@ def _embed(
     if everything:
         return normalize(svd.fit_transform(normalize(idf.transform(counts[:, columns]) @ scale)))
     svd.fit(normalize(idf.transform(fitted[:, columns]) @ scale))
-    return normalize(svd.transform(normalize(idf.transform(counts[:, columns]) @ scale)))
+    # Every statement of a large corpus: single precision halves the largest array.
+    projected = svd.transform(normalize(idf.transform(counts[:, columns]) @ scale))
+    return normalize(projected.astype(np.float32))
 
 
 def _shuffle(pool: Sequence[Statement], seed: int) -> list[list[str]]:
