@@ -1,7 +1,7 @@
 """An ordered map over forked worker processes: a stage's per-item work on every core.
 
-Parsing a source file, the NLP of a comment and rendering a page are each independent
-of the others, so a stage hands them to worker processes. Workers are forked, so they
+Parsing a source file and the NLP of a comment are each independent of the others, so
+a stage hands them to worker processes. Workers are forked, so they
 start at once with everything imported; results come back in input order, so nothing
 depends on how many processes ran. Small inputs stay in the calling process, where
 starting workers would cost more than it saves.

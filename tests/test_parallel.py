@@ -10,7 +10,6 @@ from tests.conftest import REPO, Cli, add_site_files
 from themesite.config import IngestConfig
 from themesite.errors import InputError
 from themesite.ingest import pipeline
-from themesite.render import pages
 
 
 def _tree(folder):
@@ -26,11 +25,10 @@ def _project(root):
     return root
 
 
-def test_parsing_and_rendering_in_workers_give_the_same_corpus_and_site(tmp_path, monkeypatch):
+def test_parsing_in_workers_gives_the_same_corpus_and_site(tmp_path, monkeypatch):
     serial = _project(tmp_path / "serial")
     assert Cli(serial)("build").exit_code == 0
     monkeypatch.setattr(pipeline, "MIN_PARALLEL", 0)
-    monkeypatch.setattr(pages, "MIN_PARALLEL", 0)
     parallel = _project(tmp_path / "parallel")
     result = Cli(parallel)("build")
     assert result.exit_code == 0, result.output
