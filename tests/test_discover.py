@@ -151,19 +151,18 @@ def test_a_cluster_from_too_few_comments_is_dropped():
 
 @pytest.fixture(scope="module")
 def seed_statements() -> list[Statement]:
-    from themesite.analyse.nlp import PatternMatcher, Unit, analyse_units, build_pipeline
+    from themesite.analyse.statements import NlpSettings, Unit, extract_statements
     from themesite.analyse.taxonomy import load_taxonomy
     from themesite.ingest.store import read_threads
 
-    nlp = build_pipeline()
-    matcher = PatternMatcher(nlp, load_taxonomy(REPO / "corpus" / "taxonomy.yml"))
     units = [
         Unit(c.id, t.id, c.author, c.text)
         for t in read_threads(REPO / "corpus" / "threads")
         for c in t.comments
         if not c.excluded
     ]
-    return [s for _, found, _ in analyse_units(nlp, matcher, units) for s in found]
+    taxonomy = load_taxonomy(REPO / "corpus" / "taxonomy.yml")
+    return extract_statements(units, taxonomy, NlpSettings("blank:en", 64, 1)).statements
 
 
 def test_the_seeds_give_recognisable_themes(seed_statements):
