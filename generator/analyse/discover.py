@@ -312,7 +312,7 @@ def _key_terms(pool, counts, vocabulary, weights, clusters: Sequence[Members], t
 
     A term must occur in two members; a phrase takes the place of a word it mostly carries.
     """
-    from themesite.analyse.nlp import LookupLemmas
+    from themesite.analyse.nlp import lookup_table
 
     row = rows or {s.id: i for i, s in enumerate(pool)}
     classes = np.full(len(pool), len(clusters))
@@ -326,7 +326,7 @@ def _key_terms(pool, counts, vocabulary, weights, clusters: Sequence[Members], t
     idf = np.log1p(sizes.mean() / np.maximum(per_class.sum(axis=0), 1))
     scores = per_class / np.maximum(sizes, 1) * idf * weights
     column = {str(term): i for i, term in enumerate(vocabulary)}
-    lemma_of = LookupLemmas().table
+    lemma_of = lookup_table("lemma_lookup")
     names = []
     for c, members in enumerate(clusters):
         chosen: list[str] = []

@@ -39,9 +39,9 @@ def reduce_all(
 ) -> Iterator[DocResult]:
     """The compact NLP result of every text, in order."""
     chunks = [texts[i : i + CHUNK] for i in range(0, len(texts), CHUNK)]
-    minimum = -(-MIN_PARALLEL // CHUNK)
+    workers = processes if len(texts) >= MIN_PARALLEL else 1
     results = ordered_map(
-        _reduce_chunk, chunks, processes, minimum, 1, _start, (pipeline, taxonomy, batch_size)
+        _reduce_chunk, chunks, workers, 0, 1, _start, (pipeline, taxonomy, batch_size)
     )
     for chunk in results:
         yield from chunk
