@@ -66,26 +66,24 @@ def descendants(root: int) -> set[int]:
     return found
 
 
-def rss_bytes(pid: int) -> int:
+def _proc_bytes(path: str, key: bytes) -> int:
+    """A `key: N kB` figure of a /proc file, in bytes (0 once the process is gone)."""
     try:
-        with open(f"/proc/{pid}/status", "rb") as handle:
+        with open(path, "rb") as handle:
             for line in handle:
-                if line.startswith(b"VmRSS:"):
+                if line.startswith(key):
                     return int(line.split()[1]) * 1024
     except OSError:
         pass
     return 0
+
+
+def rss_bytes(pid: int) -> int:
+    return _proc_bytes(f"/proc/{pid}/status", b"VmRSS:")
 
 
 def pss_bytes(pid: int) -> int:
-    try:
-        with open(f"/proc/{pid}/smaps_rollup", "rb") as handle:
-            for line in handle:
-                if line.startswith(b"Pss:"):
-                    return int(line.split()[1]) * 1024
-    except OSError:
-        pass
-    return 0
+    return _proc_bytes(f"/proc/{pid}/smaps_rollup", b"Pss:")
 
 
 def tree_memory(root: int) -> tuple[int, int]:

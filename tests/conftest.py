@@ -73,3 +73,26 @@ def snapshot(folder: Path) -> dict[str, bytes]:
         for p in sorted(folder.rglob("*"))
         if p.is_file() and p.name != ".lock"
     }
+
+
+def hostile_project(root: Path) -> Cli:
+    """A project of the hostile thread plus every naughty string as title, author and body."""
+    import csv
+    import json
+
+    blns = json.loads((FIXTURES / "hostile" / "blns.json").read_text("utf-8"))
+    (root / "corpus" / "raw").mkdir(parents=True)
+    shutil.copy(REPO / "corpus" / "taxonomy.yml", root / "corpus" / "taxonomy.yml")
+    add_site_files(root)
+    export = root / "blns.csv"
+    with export.open("w", newline="", encoding="utf-8") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(["thread", "author", "text"])
+        for i, text in enumerate(blns):
+            writer.writerow(
+                [text or f"t{i}", text or f"a{i}", text if text.strip() else f"body {i}"]
+            )
+    cli = Cli(root)
+    assert cli("add", str(FIXTURES / "hostile" / "hostile_thread.txt")).exit_code == 0
+    assert cli("add", str(export)).exit_code == 0
+    return cli

@@ -21,7 +21,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from tests.conftest import FIXTURES, REPO, Cli, add_site_files
+from tests.conftest import FIXTURES, REPO, Cli, add_site_files, hostile_project
 
 CHROMIUM = Path(os.environ.get("THEMESITE_CHROMIUM", "/usr/bin/chromium"))
 AXE = REPO / ".ci" / "node_modules" / "axe-core" / "axe.min.js"
@@ -218,20 +218,7 @@ def test_no_serious_accessibility_violations_on_a_thread_and_a_contributor(
 @pytest.fixture(scope="module")
 def hostile_url(tmp_path_factory):
     root = tmp_path_factory.mktemp("browser-hostile")
-    (root / "corpus" / "raw").mkdir(parents=True)
-    shutil.copy(REPO / "corpus" / "taxonomy.yml", root / "corpus" / "taxonomy.yml")
-    add_site_files(root)
-    export = root / "blns.csv"
-    with export.open("w", newline="", encoding="utf-8") as handle:
-        writer = csv.writer(handle)
-        writer.writerow(["thread", "author", "text"])
-        for i, text in enumerate(BLNS):
-            writer.writerow(
-                [text or f"t{i}", text or f"a{i}", text if text.strip() else f"body {i}"]
-            )
-    cli = Cli(root)
-    assert cli("add", str(FIXTURES / "hostile" / "hostile_thread.txt")).exit_code == 0
-    assert cli("add", str(export)).exit_code == 0
+    hostile_project(root)
     server, url = _serve(_built(root))
     yield url, root
     server.shutdown()

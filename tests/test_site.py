@@ -11,7 +11,7 @@ from urllib.parse import urlsplit
 import lxml.html
 import pytest
 
-from tests.conftest import FIXTURES, REPO, Cli, add_site_files, snapshot
+from tests.conftest import FIXTURES, REPO, Cli, add_site_files, hostile_project, snapshot
 from themesite.render.pages import escape_text
 
 BLNS = json.loads((FIXTURES / "hostile" / "blns.json").read_text("utf-8"))
@@ -125,20 +125,7 @@ def test_a_failed_build_leaves_the_previous_site(seed_site, monkeypatch):
 @pytest.fixture(scope="module")
 def hostile_site(tmp_path_factory):
     root = tmp_path_factory.mktemp("hostile")
-    (root / "corpus" / "raw").mkdir(parents=True)
-    shutil.copy(REPO / "corpus" / "taxonomy.yml", root / "corpus" / "taxonomy.yml")
-    add_site_files(root)
-    export = root / "blns.csv"
-    with export.open("w", newline="", encoding="utf-8") as handle:
-        writer = csv.writer(handle)
-        writer.writerow(["thread", "author", "text"])
-        for i, text in enumerate(BLNS):
-            writer.writerow(
-                [text or f"t{i}", text or f"a{i}", text if text.strip() else f"body {i}"]
-            )
-    cli = Cli(root)
-    assert cli("add", str(FIXTURES / "hostile" / "hostile_thread.txt")).exit_code == 0
-    assert cli("add", str(export)).exit_code == 0
+    cli = hostile_project(root)
     result = cli("build")
     assert result.exit_code == 0, result.output
     return root
