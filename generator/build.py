@@ -7,6 +7,7 @@ made.
 
 from __future__ import annotations
 
+import contextlib
 import json
 from collections.abc import Callable
 from dataclasses import dataclass, replace
@@ -82,25 +83,55 @@ def analyse_stage(
     from themesite.analyse.findings import findings_to_json
     from themesite.analyse.stage import analyse
     from themesite.analyse.taxonomy import load_taxonomy
-    from themesite.ingest.store import read_threads, write_atomic
+    from themesite.ingest.store import write_atomic
 
     path = taxonomy_path or project.resolve(config.taxonomy)
     # Findings name the taxonomy relative to the project, so the site does not depend on
     # where the project folder is.
     taxonomy = replace(load_taxonomy(path), path=_shown(project, path))
-    if threads is None:
-        threads = read_threads(project.threads)
-    if not threads:
-        raise CorpusError("the corpus has no threads", "add sources with 'themesite add FILE'")
-    if config.cache:
-        from themesite.analyse.cache import NlpCache, cache_key
-
-        with NlpCache(project.build / CACHE, cache_key(config.pipeline, taxonomy)) as cache:
-            analysis = analyse(threads, taxonomy, config, progress, cache)
-    else:
-        analysis = analyse(threads, taxonomy, config, progress)
+    with _engine(project, config, taxonomy, progress, threads) as engine:
+        analysis = analyse(engine, taxonomy, config)
     write_atomic(project.build / FINDINGS, findings_to_json(analysis.findings).encode("utf-8"))
     return analysis
+
+
+@contextlib.contextmanager
+def _engine(project, config: AnalyseConfig, taxonomy, progress, threads):
+    """The corpus's partitions, statements extracted: in this process (with the NLP cache)
+    or on a Dask cluster, whose workers read the thread files themselves."""
+    from themesite.analyse.engine import DaskEngine, LocalEngine
+    from themesite.analyse.parts import plan_partitions
+    from themesite.analyse.statements import NlpSettings
+    from themesite.ingest.store import read_threads, thread_files
+    from themesite.parallel import cores
+
+    settings = NlpSettings(config.pipeline, config.batch_size, cores(config.processes))
+    files = thread_files(project.threads) if config.engine == "dask" or threads is None else []
+    if not (threads or files):
+        raise CorpusError("the corpus has no threads", "add sources with 'themesite add FILE'")
+    with contextlib.ExitStack() as stack:
+        if config.engine == "dask":
+            groups = plan_partitions(files, int(config.partition_mb * 2**20))
+            engine = DaskEngine.load(
+                config.scheduler, groups, taxonomy, settings, config.include_articles, progress
+            )
+        else:
+            cache = None
+            if config.cache:
+                from themesite.analyse.cache import NlpCache, cache_key
+
+                key = cache_key(config.pipeline, taxonomy)
+                cache = stack.enter_context(NlpCache(project.build / CACHE, key))
+            engine = LocalEngine.load(
+                threads if threads is not None else read_threads(project.threads),
+                taxonomy,
+                settings,
+                config.include_articles,
+                cache,
+                progress,
+            )
+        stack.callback(engine.close)
+        yield engine
 
 
 def _shown(project: Project, path: Path) -> str:

@@ -74,7 +74,7 @@ def _errors() -> Iterator[None]:
 
 
 @contextmanager
-def _progress(total: int, label: str) -> Iterator[Callable[[object], None]]:
+def _progress(total: int | None, label: str) -> Iterator[Callable[[object], None]]:
     """A progress bar on a terminal; silent when output is piped (CI, tests).
 
     The callback advances by one for a name (shown beside the bar) or by a count.
@@ -216,10 +216,22 @@ TaxonomyOption = Annotated[
     Path | None,
     typer.Option("--taxonomy", "-t", help="Taxonomy file (default: corpus/taxonomy.yml)."),
 ]
+EngineOption = Annotated[
+    str | None,
+    typer.Option("--engine", help="Where the analysis runs: local (default) or dask."),
+]
+SchedulerOption = Annotated[
+    str | None,
+    typer.Option(
+        "--scheduler", help="Dask scheduler address (tcp://host:8786); unset: a local cluster."
+    ),
+]
 
 
 @app.command()
-def build(strict: StrictOption = None) -> None:
+def build(
+    strict: StrictOption = None, engine: EngineOption = None, scheduler: SchedulerOption = None
+) -> None:
     """Ingest if corpus/raw/ changed, validate, analyse, render and build the site (strict)."""
     from themesite.build import build as run_build
 
@@ -228,7 +240,7 @@ def build(strict: StrictOption = None) -> None:
         report = run_build(
             _State.project,
             ingest,
-            load_analyse_config(_State.project),
+            load_analyse_config(_State.project, engine=engine, scheduler=scheduler),
             load_site_config(_State.project),
         )
     check_report = report.check
@@ -276,16 +288,20 @@ def serve(
 
 
 @app.command()
-def analyse(taxonomy: TaxonomyOption = None) -> None:
+def analyse(
+    taxonomy: TaxonomyOption = None, engine: EngineOption = None, scheduler: SchedulerOption = None
+) -> None:
     """Find themes (taxonomy and discovered), quotes and prevalence; write build/findings.json."""
     from themesite.build import analyse_stage
     from themesite.ingest.store import read_threads
 
     with _errors():
-        config = load_analyse_config(_State.project)
-        total = sum(len(t.comments) for t in read_threads(_State.project.threads))
+        config = load_analyse_config(_State.project, engine=engine, scheduler=scheduler)
+        # The Dask engine's workers read the corpus; here it is read only to run locally.
+        threads = read_threads(_State.project.threads) if config.engine == "local" else None
+        total = sum(len(t.comments) for t in threads) if threads is not None else None
         with _progress(total, "analyse") as progress:
-            analysis = analyse_stage(_State.project, config, taxonomy, progress)
+            analysis = analyse_stage(_State.project, config, taxonomy, progress, threads)
     findings = analysis.findings
     cover = findings.coverage
     out.print(

@@ -72,7 +72,18 @@ class AnalyseConfig:
     """Texts per `nlp.pipe` batch."""
 
     processes: int = 0
-    """NLP worker processes: 0 uses every core, 1 runs in the calling process."""
+    """NLP worker processes: 0 uses every core, 1 runs in the calling process (with the
+    Dask engine and no scheduler: the workers of the local cluster it starts)."""
+
+    engine: str = "local"
+    """'local' (this machine) or 'dask' (partitions of the corpus as tasks on a Dask
+    cluster; needs pip install 'themesite[dask]')."""
+
+    scheduler: str | None = None
+    """Address of the Dask scheduler (tcp://host:8786); unset starts a local cluster."""
+
+    partition_mb: float = 16.0
+    """With the Dask engine: thread files per partition, in MB of JSON."""
 
     cache: bool = True
     """Reuse per-comment NLP results from build/cache/, so an added thread is cheap."""
@@ -139,8 +150,16 @@ def load_ingest_config(project: Project, **overrides: object) -> IngestConfig:
     return _load_section(project, "ingest", IngestConfig, overrides)
 
 
+ENGINES = ("local", "dask")
+
+
 def load_analyse_config(project: Project, **overrides: object) -> AnalyseConfig:
-    return _load_section(project, "analyse", AnalyseConfig, overrides)
+    config = _load_section(project, "analyse", AnalyseConfig, overrides)
+    if config.engine not in ENGINES:
+        raise ThemesiteError(
+            f"unknown analysis engine {config.engine!r}", f"use one of {', '.join(ENGINES)}"
+        )
+    return config
 
 
 def load_site_config(project: Project, **overrides: object) -> SiteConfig:

@@ -1,15 +1,22 @@
-"""Discovered themes: known topics are found and named, runs repeat, the seeds give themes."""
+"""Discovered themes: known topics are found and named, runs repeat whatever the order or
+partitioning of the statements, the seeds give themes."""
 
 from __future__ import annotations
 
+import functools
 import random
 
 import pytest
 from spacy.lang.en.stop_words import STOP_WORDS
 
 from tests.conftest import REPO
-from themesite.analyse.discover import DiscoverSettings, discover_themes
-from themesite.analyse.records import DISCOVERED, Statement
+from themesite.analyse.discover import DiscoverSettings
+from themesite.analyse.discover import discover_themes as discover_in
+from themesite.analyse.engine import LocalEngine
+from themesite.analyse.features import count_terms
+from themesite.analyse.naming import WordRarity
+from themesite.analyse.parts import Part
+from themesite.analyse.records import ASSIGNED, DISCOVERED, Assignment, Statement
 
 TOPICS = {
     "budget": [
@@ -58,6 +65,38 @@ TOPICS = {
         ("Customer data and analytics belong together.", "customer datum analytics belong"),
     ],
 }
+
+
+@functools.cache
+def _rarity() -> WordRarity:
+    return WordRarity()
+
+
+def discover_themes(statements, exclude, settings, parts: int = 1):
+    """Discovery over `parts` partitions of the statements; `exclude` are explained already."""
+    vocabulary, _ = count_terms([s.lemmas for s in statements])
+    size = max(1, -(-len(statements) // parts))
+    chunks = [statements[i : i + size] for i in range(0, len(statements), size)] or [[]]
+    engine = LocalEngine(
+        [
+            Part(
+                infos=(),
+                texts={},
+                roles={},
+                statements=chunk,
+                hits={},
+                threads=0,
+                excluded=0,
+                processed=0,
+                counts=vocabulary.count([s.lemmas for s in chunk]),
+                outcomes=tuple(
+                    Assignment(s.id, "seeded", ASSIGNED, 1.0, ()) for s in chunk if s.id in exclude
+                ),
+            )
+            for chunk in chunks
+        ]
+    )
+    return discover_in(engine, vocabulary, settings, _rarity())
 
 
 def _statements(topics: dict[str, list[tuple[str, str]]]) -> list[Statement]:
@@ -111,13 +150,14 @@ def test_three_obvious_topics_are_found_and_named():
         assert 0 < found.coherence <= 1
 
 
-def test_runs_repeat_and_input_order_does_not_matter():
+def test_runs_repeat_and_neither_order_nor_partitioning_matters():
     statements = _statements(TOPICS)
     first = discover_themes(statements, set(), DiscoverSettings())
     assert discover_themes(statements, set(), DiscoverSettings()) == first
     shuffled = list(statements)
     random.Random(7).shuffle(shuffled)
     assert discover_themes(shuffled, set(), DiscoverSettings()) == first
+    assert discover_themes(statements, set(), DiscoverSettings(), parts=4) == first
 
 
 @pytest.mark.parametrize("count", [0, 1, 7])
@@ -168,6 +208,7 @@ def seed_statements() -> list[Statement]:
 def test_the_seeds_give_recognisable_themes(seed_statements):
     settings = DiscoverSettings()
     themes, report = discover_themes(seed_statements, set(), settings)
+    assert discover_themes(seed_statements, set(), settings, parts=3) == (themes, report)
     by_id = {s.id: s for s in seed_statements}
     assert themes, report
     assert report["chosen_k"] in report["scores"]

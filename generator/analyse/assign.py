@@ -28,8 +28,8 @@ from dataclasses import dataclass
 import numpy as np
 from scipy import sparse
 
-from themesite.analyse.features import FIT_SAMPLE, Terms, count_terms, sample_rows, tfidf
-from themesite.analyse.nlp import Hit
+from themesite.analyse.features import Idf, Vocabulary
+from themesite.analyse.parts import Part, with_outcomes
 from themesite.analyse.records import AMBIGUOUS, ASSIGNED, Assignment, Evidence, Statement
 from themesite.analyse.taxonomy import Taxonomy
 
@@ -62,65 +62,88 @@ class ThemeTexts:
         return [(t, lem) for t, items in self.examples.items() for _, lem in items]
 
 
-def term_rows(statements: Sequence[Statement], texts: ThemeTexts) -> list[tuple[str, ...]]:
-    """The lemmas whose terms the models count: the statements, then the examples."""
-    return [s.lemmas for s in statements] + [lem for _, lem in texts.all_examples()]
+@dataclass(frozen=True)
+class AssignInputs:
+    """What every partition needs to score its statements, computed once and broadcast."""
+
+    idf: Idf  # over the statements and the examples
+    x_examples: sparse.csr_matrix  # TF-IDF rows of every example, theme by theme
+    example_themes: tuple[str, ...]  # the theme of each example row
+    texts: ThemeTexts
+    theme_ids: tuple[str, ...]
+    settings: AssignSettings
 
 
-def assign_statements(
-    statements: Sequence[Statement],
-    hits: dict[str, list[Hit]],
-    taxonomy: Taxonomy,
-    texts: ThemeTexts,
-    settings: AssignSettings,
-    terms: Terms | None = None,
-) -> list[Assignment]:
-    """Statement-level assignments for every theme of the taxonomy.
+def assign_inputs(
+    idf: Idf, vocabulary: Vocabulary, texts: ThemeTexts, taxonomy: Taxonomy, settings
+) -> AssignInputs:
+    examples = texts.all_examples()
+    return AssignInputs(
+        idf=idf,
+        x_examples=idf.tfidf(vocabulary.count([lem for _, lem in examples])),
+        example_themes=tuple(t for t, _ in examples),
+        texts=texts,
+        theme_ids=tuple(t.id for t in taxonomy.themes),
+        settings=settings,
+    )
 
-    `terms` are the counts of `term_rows(statements, texts)`, when already counted.
-    """
+
+def _evidence(part: Part, inputs: AssignInputs, rows: np.ndarray):
+    """TF-IDF rows, example similarities, pattern labels per theme and weak labels
+    (pattern or a close example) of some rows of a part."""
+    assert part.counts is not None
+    x = inputs.idf.tfidf(part.counts[rows])
+    similarity = _example_similarity(x, inputs.x_examples)
+    patterns: dict[str, dict[int, list[str]]] = {t: {} for t in inputs.theme_ids}
+    for index, row in enumerate(rows):
+        for hit in part.hits.get(part.statements[row].id, ()):
+            patterns[hit.theme_id].setdefault(index, []).append(hit.pattern)
+    weak = np.zeros((len(rows), len(inputs.theme_ids)), dtype=bool)
+    example_themes = np.array(inputs.example_themes, dtype=object)
+    for column, theme_id in enumerate(inputs.theme_ids):
+        own = example_themes == theme_id
+        if own.any():
+            weak[:, column] = similarity[:, own].max(axis=1) >= EXAMPLE_MATCH
+        weak[list(patterns[theme_id]), column] = True
+        patterns[theme_id] = {i: sorted(set(found)) for i, found in patterns[theme_id].items()}
+    return x, similarity, patterns, weak
+
+
+def training_rows(part: Part, rows: np.ndarray, inputs: AssignInputs):
+    """Features and weak labels (one column per theme) of the part's rows in the sample."""
+    x, _, _, weak = _evidence(part, inputs, rows)
+    return x, weak
+
+
+def fit_models(
+    x_sample: sparse.csr_matrix,
+    weak_sample: np.ndarray,
+    inputs: AssignInputs,
+    vocabulary: Vocabulary,
+) -> dict[str, object]:
+    """One calibrated classifier per theme, from a sample of statements (a random sample
+    keeps the label balance the calibration learns) plus the taxonomy's examples."""
     from sklearn.calibration import CalibratedClassifierCV
     from sklearn.linear_model import LogisticRegression
     from sklearn.model_selection import StratifiedKFold
 
-    if not statements:
-        return []
-    all_examples = texts.all_examples()
-    counters = [(t, lem) for t, items in texts.counter_examples.items() for lem in items]
-    terms = terms or count_terms(term_rows(statements, texts))
-    x_corpus, x_counters = tfidf(terms.counts, terms.transform([lem for _, lem in counters]))
-    x_statements = x_corpus[: len(statements)]
-    x_examples = x_corpus[len(statements) :]
-    example_sim = _example_similarity(x_statements, x_examples)
-    # Fit on a sample of a large corpus (a random sample keeps the label balance, which
-    # the calibration learns); every statement is then scored.
-    fit_rows = sample_rows(len(statements), FIT_SAMPLE, settings.seed)
-    outcomes: list[Assignment] = []
-    for theme in taxonomy.themes:
-        hit_labels: dict[int, list[str]] = {}
-        for row, statement in enumerate(statements):
-            found = hits.get(statement.id)
-            if found:
-                mine = sorted({h.pattern for h in found if h.theme_id == theme.id})
-                if mine:
-                    hit_labels[row] = mine
-        own = np.array([t == theme.id for t, _ in all_examples], dtype=bool)
-        near = example_sim[:, own].max(axis=1) >= EXAMPLE_MATCH if own.any() else 0
-        has_pattern = np.zeros(len(statements), dtype=bool)
-        has_pattern[list(hit_labels)] = True
-        y_weak = (has_pattern | near).astype(int)[fit_rows]
-        blocks = [x_statements[fit_rows], x_examples]
-        labels = [y_weak, own.astype(int)]
-        weights = [np.ones(len(fit_rows)), np.full(len(all_examples), EXAMPLE_WEIGHT)]
-        if x_counters is not None:
-            blocks.append(x_counters)
-            labels.append(np.zeros(len(counters), dtype=int))
-            weights.append(
-                np.array([EXAMPLE_WEIGHT if t == theme.id else 1.0 for t, _ in counters])
-            )
-        x_train = sparse.vstack(blocks).tocsr()
-        y_train = np.concatenate(labels)
-        w_train = np.concatenate(weights)
+    settings = inputs.settings
+    counters = [(t, lem) for t, items in inputs.texts.counter_examples.items() for lem in items]
+    x_counters = inputs.idf.tfidf(vocabulary.count([lem for _, lem in counters]))
+    models = {}
+    for column, theme_id in enumerate(inputs.theme_ids):
+        own = np.array([t == theme_id for t in inputs.example_themes], dtype=bool)
+        x_train = sparse.vstack([x_sample, inputs.x_examples, x_counters]).tocsr()
+        y_train = np.concatenate(
+            [weak_sample[:, column].astype(int), own.astype(int), np.zeros(len(counters), int)]
+        )
+        w_train = np.concatenate(
+            [
+                np.ones(x_sample.shape[0]),
+                np.full(len(own), EXAMPLE_WEIGHT),
+                [EXAMPLE_WEIGHT if t == theme_id else 1.0 for t, _ in counters],
+            ]
+        )
         positives = int(y_train.sum())
         if positives == 0:
             continue
@@ -137,23 +160,40 @@ def assign_statements(
                 method="sigmoid",
                 cv=StratifiedKFold(n_splits=folds, shuffle=True, random_state=settings.seed),
             )
-        model.fit(x_train, y_train, sample_weight=w_train)
-        probabilities = model.predict_proba(x_statements)[:, 1]
-        own_examples = [i for i, (t, _) in enumerate(all_examples) if t == theme.id]
+        models[theme_id] = model.fit(x_train, y_train, sample_weight=w_train)
+    return models
+
+
+def assign_part(part: Part, inputs: AssignInputs, models: dict[str, object]) -> Part:
+    """The part with every statement's outcome for each seeded theme."""
+    settings = inputs.settings
+    rows = np.arange(len(part.statements))
+    if not len(rows):
+        return part
+    x, similarity, patterns, _ = _evidence(part, inputs, rows)
+    outcomes = []
+    for theme_id in inputs.theme_ids:
+        model = models.get(theme_id)
+        if model is None:
+            continue
+        probabilities = model.predict_proba(x)[:, 1]
+        own = [i for i, t in enumerate(inputs.example_themes) if t == theme_id]
+        has_pattern = np.zeros(len(rows), dtype=bool)
+        has_pattern[list(patterns[theme_id])] = True
         # Only a statement with a pattern, or one the model scores at least ambiguous,
         # can have an outcome.
         for row in np.flatnonzero(has_pattern | (probabilities >= settings.ambiguous_threshold)):
             outcome = _outcome(
-                statements[row],
-                theme.id,
+                part.statements[row],
+                theme_id,
                 float(probabilities[row]),
-                hit_labels.get(row, []),
-                _best_example(example_sim, row, own_examples, texts.examples[theme.id]),
+                patterns[theme_id].get(row, []),
+                _best_example(similarity, row, own, inputs.texts.examples[theme_id]),
                 settings,
             )
             if outcome:
                 outcomes.append(outcome)
-    return outcomes
+    return with_outcomes(part, outcomes)
 
 
 def _example_similarity(x_statements, x_examples) -> np.ndarray:

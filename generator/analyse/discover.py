@@ -1,9 +1,8 @@
 """Themes the taxonomy does not name, found by clustering the statements it leaves unexplained.
 
 Statements become TF-IDF vectors over lemma uni- and bigrams, each term also weighted by
-its rarity in general English (smooth inverse frequency a / (a + p(word)), with spaCy's
-word probabilities) so that "need" or "sounds like" cannot hold a cluster together; then
-LSA (truncated SVD), unit length, and k-means.
+its rarity in general English (`naming.WordRarity`), so that "need" or "sounds like"
+cannot hold a cluster together; then LSA (truncated SVD), unit length, and k-means.
 
 k is measured, never fixed: the cosine silhouette of the statements minus that of a
 shuffled corpus (the same words and statement lengths, dealt out at random), over several
@@ -11,11 +10,13 @@ seeds, because short statements give a silhouette that grows with k even when th
 no topic. As in the gap statistic, the smallest k within one standard error of the best
 wins. A cluster becomes a theme when it is large enough, comes from enough comments and
 authors, and is more coherent than the median cluster of the shuffled corpus; members far
-from their centroid stay unexplained. Themes are named by class-based TF-IDF (each cluster
-one document, as in BERTopic), in the words contributors wrote ("data", not "datum").
+from their centroid stay unexplained. Themes are named by class-based TF-IDF, in the
+words contributors wrote ("data", not "datum").
 
-Seeded and sorted throughout: the same statements in any order give the same themes.
-Capped features, k chosen on a sample and mini-batch k-means keep large corpora tractable.
+The models are fitted on a seeded sample of at most `FIT_SAMPLE` statements, which the
+partitions hand over, and applied to every statement where its partition lives;
+centroids and term counts per cluster are exact sums of per-partition results. So the
+themes are the same however the corpus is partitioned, and no step holds it whole.
 """
 
 from __future__ import annotations
@@ -24,12 +25,26 @@ import re
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
+from typing import NamedTuple
 
 import numpy as np
 from scipy import sparse
 
-from themesite.analyse.features import FIT_SAMPLE, Terms, count_terms, sample_rows, select
-from themesite.analyse.records import DISCOVERED, Statement, Theme
+from themesite.analyse.engine import Engine
+from themesite.analyse.features import (
+    FIT_SAMPLE,
+    FIXED,
+    Vocabulary,
+    binary,
+    document_frequency,
+    fixed_sum,
+    sample_rows,
+    select_columns,
+    split_rows,
+)
+from themesite.analyse.naming import SPELLING_MEMBERS, WordRarity, name_groups
+from themesite.analyse.parts import Part
+from themesite.analyse.records import ASSIGNED, DISCOVERED, Assignment, Evidence, Theme
 
 #: Fewer content lemmas than this ("Great post, Luca") cannot carry a theme.
 MIN_LEMMAS = 3
@@ -38,8 +53,6 @@ MIN_LEMMAS = 3
 MAX_DF = 0.5
 MAX_FEATURES = 30_000
 COMPONENTS = 100
-#: The `a` of smooth inverse frequency: "need" weighs a tenth of "budget".
-SIF = 1e-4
 SEEDS = 5
 #: k-means restarts per seed while scanning k: the seeds already average out bad starts.
 SCAN_INITS = 2
@@ -54,17 +67,12 @@ SCAN_STEP = 1.25
 SCAN_ITERATIONS = 50
 #: Above this many rows k-means runs in mini-batches.
 MINIBATCH = 5_000
-#: Spellings for a theme's key terms are read from its most typical statements.
-SPELLING_MEMBERS = 500
 #: A statement less similar than this (cosine) to its cluster's centroid stays unexplained.
 MIN_TYPICALITY = 0.2
 CRITERION = (
     f"cosine silhouette above that of a shuffled corpus, mean of {SEEDS} seeds; "
     "the smallest k within one standard error of the best"
 )
-WORD = re.compile(r"[^\W\d_]+(?:-[^\W\d_]+)*")
-
-Members = list[tuple[Statement, float]]  # statements with their typicality, best first
 
 
 @dataclass(frozen=True)
@@ -78,6 +86,13 @@ class DiscoverSettings:
     top_terms: int = 8
 
 
+class Member(NamedTuple):
+    statement_id: str
+    comment_id: str
+    author: str | None
+    typicality: float  # cosine to the cluster's centroid, 4 decimals
+
+
 @dataclass(frozen=True)
 class DiscoveredTheme:
     theme: Theme
@@ -85,56 +100,95 @@ class DiscoveredTheme:
     coherence: float  # mean cosine of the members to their centroid
 
 
+@dataclass(frozen=True)
+class Embedder:
+    """TF-IDF, rarity weights, LSA and unit length, fitted once, applied row by row."""
+
+    columns: np.ndarray  # of the selected terms, those in at most MAX_DF of the statements
+    idf: object  # a fitted TfidfTransformer
+    svd: object  # a fitted TruncatedSVD
+    scale: np.ndarray
+    single: bool  # single precision: halves the largest array of a large corpus
+
+    def __call__(self, counts: sparse.csr_matrix) -> np.ndarray:
+        from sklearn.preprocessing import normalize
+
+        if not counts.shape[0]:
+            return np.zeros((0, self.svd.n_components), np.float32 if self.single else float)
+        weighted = normalize(self.idf.transform(counts[:, self.columns]) @ sparse.diags(self.scale))
+        projected = self.svd.transform(weighted)
+        return normalize(projected.astype(np.float32) if self.single else projected)
+
+
+def fit_embedder(
+    counts: sparse.csr_matrix, weights: np.ndarray, seed: int, single: bool = False
+) -> Embedder | None:
+    """LSA fitted on `counts` (binary rows over the selected terms); None when too few."""
+    from sklearn.decomposition import TruncatedSVD
+    from sklearn.feature_extraction.text import TfidfTransformer
+    from sklearn.preprocessing import normalize
+
+    columns = np.flatnonzero(np.asarray(counts.sum(axis=0)).ravel() <= MAX_DF * counts.shape[0])
+    components = min(COMPONENTS, len(columns) - 1, counts.shape[0] - 1)
+    if components < 1:
+        return None
+    idf = TfidfTransformer().fit(counts[:, columns])
+    scale = weights[columns]
+    svd = TruncatedSVD(components, random_state=seed)
+    svd.fit(normalize(idf.transform(counts[:, columns]) @ sparse.diags(scale)))
+    return Embedder(columns, idf, svd, scale, single)
+
+
 def discover_themes(
-    statements: Sequence[Statement],
-    exclude: set[str],
-    settings: DiscoverSettings,
-    rarity: WordRarity | None = None,
-    terms: Terms | None = None,
+    engine: Engine, vocabulary: Vocabulary, settings: DiscoverSettings, rarity: WordRarity
 ) -> tuple[list[DiscoveredTheme], dict[str, object]]:
     """Discovered themes, largest first, and how they were found (for the Method page).
 
-    `terms` are the term counts of `statements` (row for row), when already counted.
+    The engine's parts gain their statements' outcomes for the discovered themes.
     """
-    terms = terms or count_terms([s.lemmas for s in statements])
-    eligible = sorted(
-        (s.id, row)
-        for row, s in enumerate(statements)
-        if s.id not in exclude and len(s.lemmas) >= MIN_LEMMAS
-    )
-    pool = [statements[row] for _, row in eligible]
     report: dict[str, object] = {"criterion": CRITERION, "scores": {}, "chosen_k": None}
-    selection = select(
-        terms, np.array([row for _, row in eligible], dtype=np.int64), 2, MAX_FEATURES
-    )
-    counts, vocabulary = selection.binary, selection.names
-    weights = (rarity or WordRarity()).weights(vocabulary)
-    fit_rows = sample_rows(len(pool), FIT_SAMPLE, settings.seed)
-    vectors = _embed(counts, weights, settings.seed, fit_rows)
-    usable = np.flatnonzero(np.linalg.norm(vectors, axis=1) > 0) if vectors.size else []
-    report["statements"] = len(usable)
-    fit = np.intersect1d(usable, fit_rows) if len(usable) else usable
-    distinct = len(np.unique(vectors[fit].round(6), axis=0)) if len(fit) else 0
+    pooled = engine.collect(pool_df)
+    sizes = [size for size, _ in pooled]
+    df = np.sum([d for _, d in pooled], axis=0) if pooled else np.zeros(vocabulary.size, int)
+    columns, names = select_columns(df, vocabulary, 2, MAX_FEATURES)
+    weights = rarity.weights(names)
+    fit_rows = sample_rows(sum(sizes), FIT_SAMPLE, settings.seed)
+    samples = engine.collect(pool_sample, columns, each=split_rows(fit_rows, sizes))
+    # The sample in statement id order, so the models do not depend on how threads
+    # were ordered or partitioned.
+    ids = [i for _, _, part_ids in samples for i in part_ids]
+    order = sorted(range(len(ids)), key=ids.__getitem__)
+    sample = sparse.vstack([counts for counts, _, _ in samples]).tocsr()[order]
+    lemmas = [lem for _, part_lemmas, _ in samples for lem in part_lemmas]
+    lemmas = [lemmas[i] for i in order]
+    embedder = fit_embedder(sample, weights, settings.seed, single=sum(sizes) > FIT_SAMPLE)
+    if embedder is not None:
+        engine.update(embed_part, columns, embedder)
+    usable = sum(engine.collect(usable_count)) if embedder is not None else 0
+    report["statements"] = usable
+    vectors = embedder(sample) if embedder is not None else np.zeros((sample.shape[0], 0))
+    fit = np.flatnonzero(np.linalg.norm(vectors, axis=1) > 0) if vectors.size else []
+    vectors = vectors[fit]
+    distinct = len(np.unique(vectors.round(6), axis=0)) if len(fit) else 0
     ceiling = min(settings.k_max, len(fit) // settings.min_size, distinct)
     ks = _candidate_ks(max(2, settings.k_min), ceiling, sampled=len(fit) > SCAN)
     if not ks:
-        report["dropped"] = [f"{len(usable)} statements to cluster: too few for two themes"]
+        report["dropped"] = [f"{usable} statements to cluster: too few for two themes"]
         return [], report
-    pool, counts, vectors = [pool[i] for i in usable], counts[usable], vectors[usable]
-    fit = np.searchsorted(usable, fit)
-    shuffled_counts = terms.transform(_shuffle([pool[i] for i in fit], settings.seed))
-    shuffled_binary = (shuffled_counts[:, selection.columns] > 0).astype(np.float64)
-    shuffled = _embed(shuffled_binary, weights, settings.seed)
-    scores = {k: _score(vectors[fit], shuffled, k, settings.seed) for k in ks}
+    shuffled_counts = binary(
+        vocabulary.count(_shuffle([lemmas[i] for i in fit], settings.seed)), columns
+    )
+    shuffled_embedder = fit_embedder(shuffled_counts, weights, settings.seed)
+    shuffled = shuffled_embedder(shuffled_counts)
+    scores = {k: _score(vectors, shuffled, k, settings.seed) for k in ks}
     top = max(ks, key=lambda k: (scores[k][0], -k))
     k = min(k for k in ks if scores[k][0] >= scores[top][0] - scores[top][1])
     null = _kmeans(k, settings.seed, len(shuffled)).fit_predict(shuffled)
     floor = round(float(np.median([_typicality(shuffled[null == c]).mean() for c in range(k)])), 4)
-    if len(fit) == len(pool):
-        labels = _kmeans(k, settings.seed, len(pool)).fit_predict(vectors)
-    else:
-        labels = _kmeans(k, settings.seed, len(fit)).fit(vectors[fit]).predict(vectors)
-    kept, dropped = _clusters(pool, vectors, labels, floor, settings)
+    engine.update(label_part, _kmeans(k, settings.seed, len(vectors)).fit(vectors))
+    centroids = _centroids(engine, k)
+    clusters, sizes_of = _members(engine, centroids, k)
+    kept, dropped = _keep(clusters, sizes_of, floor, settings)
     report.update(
         scores={k: mean for k, (mean, _) in scores.items()},
         standard_errors={k: error for k, (_, error) in scores.items()},
@@ -142,10 +196,62 @@ def discover_themes(
         coherence_floor=floor,
         dropped=dropped,
     )
-    names = _key_terms(pool, counts, vocabulary, weights, [m for m, _ in kept], settings.top_terms)
-    named = [(m, coherence, terms) for (m, coherence), terms in zip(kept, names, strict=True)]
-    themes = [_theme(m, coherence, terms, k, floor) for m, coherence, terms in named if terms]
-    return _unique(sorted(themes, key=lambda t: (-len(t.members), t.theme.id))), report
+    labels = [label for label, _, _ in kept]
+    per_class = np.sum(engine.collect(class_sums, columns, centroids, labels), axis=0)
+    spellings = [[text for _, _, text in clusters[label][1]] for label in labels]
+    named = name_groups(per_class, names, weights, spellings, settings.top_terms)
+    themes = [
+        _theme(label, members, coherence, terms, k, floor)
+        for (label, members, coherence), terms in zip(kept, named, strict=True)
+        if terms
+    ]
+    themes = _unique(sorted(themes, key=lambda t: (-len(t[1].members), t[1].theme.id)))
+    engine.update(
+        discovered_part,
+        centroids,
+        {label: (found.theme.id, ", ".join(found.theme.key_terms[:5])) for label, found in themes},
+    )
+    return [found for _, found in themes], report
+
+
+def _centroids(engine: Engine, k: int) -> np.ndarray:
+    """Unit-length cluster centroids from exact per-partition sums."""
+    sums = engine.collect(cluster_sums, k)
+    total = np.sum([s for s, _ in sums], axis=0)
+    counts = np.sum([c for _, c in sums], axis=0)
+    centroids = total / FIXED / np.maximum(counts, 1)[:, None]
+    norms = np.linalg.norm(centroids, axis=1, keepdims=True)
+    return np.divide(centroids, norms, out=np.zeros_like(centroids), where=norms > 0)
+
+
+def _members(engine: Engine, centroids: np.ndarray, k: int):
+    """Per cluster: its typical members best first and the texts of the most typical
+    (for spellings); and every cluster's size."""
+    found = engine.collect(cluster_members, centroids)
+    clusters = {}
+    for label in range(k):
+        members = [m for part_members, _, _ in found for m in part_members[label]]
+        members.sort(key=lambda m: (-m.typicality, m.statement_id))
+        texts = sorted(t for _, part_texts, _ in found for t in part_texts[label])
+        clusters[label] = (members, texts[:SPELLING_MEMBERS])
+    sizes = np.sum([part_sizes for _, _, part_sizes in found], axis=0)
+    return clusters, sizes
+
+
+def _keep(clusters, sizes: np.ndarray, floor: float, settings: DiscoverSettings):
+    """(label, members, coherence) of each kept cluster, and why the others were dropped."""
+    kept, dropped = [], []
+    for label, (members, _) in clusters.items():
+        if not sizes[label]:
+            continue
+        coherence = round(float(np.mean([m.typicality for m in members])) if members else 0.0, 4)
+        reason = _reject(members, coherence, floor, settings)
+        if reason:
+            size = int(sizes[label])
+            dropped.append((size, f"a cluster of {size} statements: {reason}"))
+        else:
+            kept.append((label, members, coherence))
+    return kept, [why for _, why in sorted(dropped, key=lambda d: (-d[0], d[1]))]
 
 
 def _candidate_ks(low: int, high: int, sampled: bool) -> list[int]:
@@ -160,104 +266,12 @@ def _candidate_ks(low: int, high: int, sampled: bool) -> list[int]:
     return ks + [high] if high >= low else ks
 
 
-def _clusters(pool, vectors, labels, floor: float, settings: DiscoverSettings):
-    """Typical members and coherence of each kept cluster, and why the others were dropped."""
-    kept: list[tuple[Members, float]] = []
-    dropped: list[tuple[int, str]] = []
-    for c in range(labels.max() + 1):
-        rows = np.flatnonzero(labels == c)
-        typicality = _typicality(vectors[rows])
-        typical = [(pool[r], round(float(t), 4)) for r, t in zip(rows, typicality, strict=True)]
-        members = sorted(
-            (m for m in typical if m[1] >= MIN_TYPICALITY), key=lambda m: (-m[1], m[0].id)
-        )
-        coherence = round(float(np.mean([t for _, t in members])) if members else 0.0, 4)
-        reason = _reject([s for s, _ in members], coherence, floor, settings)
-        if reason:
-            dropped.append((len(rows), f"a cluster of {len(rows)} statements: {reason}"))
-        else:
-            kept.append((members, coherence))
-    return kept, [why for _, why in sorted(dropped, key=lambda d: (-d[0], d[1]))]
-
-
-class WordRarity:
-    """Smooth inverse frequency of words in general English, from spaCy's lexeme_prob table.
-
-    Loaded once per analysis and shared by discovery and theme naming; not cached for
-    the process, because the table costs about 290 MB.
-    """
-
-    def __init__(self) -> None:
-        from themesite.analyse.nlp import lookup_table
-
-        self.logprob: dict[str, float] = lookup_table("lexeme_prob")
-
-    def weights(self, vocabulary: np.ndarray) -> np.ndarray:
-        """One weight per term (a product over the words of a phrase)."""
-        if not len(vocabulary):
-            return np.ones(0)
-        words = {w for term in vocabulary for w in term.split()}
-        weight = {w: SIF / (SIF + float(np.exp(self.logprob.get(w, -20.0)))) for w in words}
-        return np.array([np.prod([weight[w] for w in term.split()]) for term in vocabulary])
-
-
-def key_terms(
-    statements: Sequence[Statement],
-    groups: Sequence[Sequence[Statement]],
-    rarity: WordRarity,
-    top: int = 8,
-    terms: Terms | None = None,
-) -> list[list[str]]:
-    """The most distinctive terms of each group against the rest of the statements (c-TF-IDF).
-
-    `terms` are the term counts of `statements` (row for row), when already counted.
-    """
-    terms = terms or count_terms([s.lemmas for s in statements])
-    order = sorted(range(len(statements)), key=lambda row: statements[row].id)
-    pool = [statements[row] for row in order]
-    selection = select(terms, np.array(order, dtype=np.int64), 2, MAX_FEATURES)
-    counts, vocabulary = selection.binary, selection.names
-    weights = rarity.weights(vocabulary)
-    rows = {s.id: i for i, s in enumerate(pool)}
-    return [
-        _key_terms(pool, counts, vocabulary, weights, [[(s, 1.0) for s in group]], top, rows)[0]
-        for group in groups
-    ]
-
-
-def _embed(
-    counts: sparse.csr_matrix, weights: np.ndarray, seed: int, fit_rows: np.ndarray | None = None
-) -> np.ndarray:
-    """Unit-length LSA vectors, fitted on `fit_rows` (default: all); a statement with no
-    usable term gets a zero row."""
-    from sklearn.decomposition import TruncatedSVD
-    from sklearn.feature_extraction.text import TfidfTransformer
-    from sklearn.preprocessing import normalize
-
-    rows = counts.shape[0]
-    everything = fit_rows is None or len(fit_rows) == rows
-    fitted = counts if everything else counts[fit_rows]
-    columns = np.flatnonzero(np.asarray(fitted.sum(axis=0)).ravel() <= MAX_DF * fitted.shape[0])
-    components = min(COMPONENTS, len(columns) - 1, fitted.shape[0] - 1)
-    if components < 1:
-        return np.zeros((rows, 0))
-    idf = TfidfTransformer().fit(fitted[:, columns])
-    svd = TruncatedSVD(components, random_state=seed)
-    scale = sparse.diags(weights[columns])
-    if everything:
-        return normalize(svd.fit_transform(normalize(idf.transform(counts[:, columns]) @ scale)))
-    svd.fit(normalize(idf.transform(fitted[:, columns]) @ scale))
-    # Every statement of a large corpus: single precision halves the largest array.
-    projected = svd.transform(normalize(idf.transform(counts[:, columns]) @ scale))
-    return normalize(projected.astype(np.float32))
-
-
-def _shuffle(pool: Sequence[Statement], seed: int) -> list[list[str]]:
+def _shuffle(lemmas: Sequence[Sequence[str]], seed: int) -> list[list[str]]:
     """The same lemmas dealt out at random into statements of the same lengths."""
-    lemmas = [lemma for s in pool for lemma in s.lemmas]
-    order = np.random.default_rng(seed).permutation(len(lemmas))
-    ends = np.cumsum([0] + [len(s.lemmas) for s in pool])
-    return [[lemmas[i] for i in order[a:b]] for a, b in zip(ends, ends[1:], strict=False)]
+    flat = [lemma for statement in lemmas for lemma in statement]
+    order = np.random.default_rng(seed).permutation(len(flat))
+    ends = np.cumsum([0] + [len(statement) for statement in lemmas])
+    return [[flat[i] for i in order[a:b]] for a, b in zip(ends, ends[1:], strict=False)]
 
 
 def _kmeans(k: int, seed: int, rows: int, n_init: int = 10, max_iter: int = 300):
@@ -293,11 +307,11 @@ def _typicality(vectors: np.ndarray) -> np.ndarray:
     return vectors @ (centroid / norm) if norm else np.zeros(len(vectors))
 
 
-def _reject(members: Sequence[Statement], coherence: float, floor: float, settings) -> str | None:
+def _reject(members: Sequence[Member], coherence: float, floor: float, settings) -> str | None:
     counts = {
         "typical members": (len(members), settings.min_size),
-        "comments": (len({s.comment_id for s in members}), settings.min_comments),
-        "named authors": (len({s.author for s in members if s.author}), settings.min_authors),
+        "comments": (len({m.comment_id for m in members}), settings.min_comments),
+        "named authors": (len({m.author for m in members if m.author}), settings.min_authors),
     }
     for what, (have, need) in counts.items():
         if have < need:
@@ -307,91 +321,159 @@ def _reject(members: Sequence[Statement], coherence: float, floor: float, settin
     return None
 
 
-def _key_terms(pool, counts, vocabulary, weights, clusters: Sequence[Members], top: int, rows=None):
-    """Class-based TF-IDF times informativeness; statements in no theme form one more class.
-
-    A term must occur in two members; a phrase takes the place of a word it mostly carries.
-    """
-    from themesite.analyse.nlp import lookup_table
-
-    row = rows or {s.id: i for i, s in enumerate(pool)}
-    classes = np.full(len(pool), len(clusters))
-    for c, members in enumerate(clusters):
-        classes[[row[s.id] for s, _ in members]] = c
-    onehot = sparse.csr_matrix(
-        (np.ones(len(pool)), (classes, np.arange(len(pool)))), shape=(len(clusters) + 1, len(pool))
-    )
-    per_class = (onehot @ counts).toarray()
-    sizes = per_class.sum(axis=1, keepdims=True)
-    idf = np.log1p(sizes.mean() / np.maximum(per_class.sum(axis=0), 1))
-    scores = per_class / np.maximum(sizes, 1) * idf * weights
-    column = {str(term): i for i, term in enumerate(vocabulary)}
-    lemma_of = lookup_table("lemma_lookup")
-    names = []
-    for c, members in enumerate(clusters):
-        chosen: list[str] = []
-        for i in sorted(np.flatnonzero(per_class[c] >= 2), key=lambda i: (-scores[c, i], i)):
-            term, words = str(vocabulary[i]), str(vocabulary[i]).split()
-            if any(sorted(words) == sorted(t.split()) or term in t.split() for t in chosen):
-                continue  # the same phrase reversed, or a word of a phrase ranked higher
-            carried = [
-                t for t in chosen if t in words and per_class[c, i] * 2 > per_class[c, column[t]]
-            ]
-            if carried:
-                chosen = [term if t == carried[0] else t for t in chosen if t not in carried[1:]]
-            else:
-                chosen.append(term)
-            if len(chosen) == top:
-                break
-        names.append(_written(chosen, [s for s, _ in members[:SPELLING_MEMBERS]], lemma_of))
-    return names
-
-
-def _written(terms: Sequence[str], members: Sequence[Statement], lemma_of) -> list[str]:
-    """Each lemma as the members most often wrote it ("datum" -> "data", "cio" -> "CIO")."""
-    spellings: dict[str, Counter[str]] = {}
-    for statement in members:
-        for word in WORD.findall(statement.text):
-            lemma = "IT" if word == "IT" else lemma_of.get(word.lower(), word.lower()).lower()
-            spellings.setdefault(lemma, Counter())[word] += 1
-
-    def form(lemma: str) -> str:
-        written = spellings.get(lemma)
-        if not written:
-            return lemma
-        word = min(written, key=lambda w: (-written[w], w))
-        return word.lower() if word.istitle() and len(word) > 1 else word
-
-    return [" ".join(form(lemma) for lemma in term.split()) for term in terms]
-
-
-def _theme(members: Members, coherence: float, terms: list[str], k: int, floor: float):
+def _theme(label: int, members: Sequence[Member], coherence: float, terms, k: int, floor: float):
     heading: list[str] = []
     for term in terms:  # two or three terms, no word twice
         if not set(term.lower().split()) & {w.lower() for t in heading for w in t.split()}:
             heading.append(term)
         if len(heading) == 3 or sum(len(t.split()) for t in heading) >= 3:
             break
-    label = " / ".join(t[0].upper() + t[1:] for t in heading)
+    title = " / ".join(t[0].upper() + t[1:] for t in heading)
     slug = re.sub(r"[^a-z0-9]+", "-", " ".join(heading).lower()).strip("-")
-    comments = len({s.comment_id for s, _ in members})
-    authors = len({s.author for s, _ in members if s.author})
+    comments = len({m.comment_id for m in members})
+    authors = len({m.author for m in members if m.author})
     description = (
         f"{len(members)} statements from {comments} comments by {authors} contributors, "
         f"marked by the words {', '.join(terms[:5])}: one of {k} clusters of the statements "
         "the taxonomy leaves unexplained (k chosen by silhouette above a shuffled corpus), "
         f"kept for a coherence of {coherence:.2f} against {floor:.2f} by chance."
     )
-    theme = Theme(f"d-{slug}", label, DISCOVERED, description, key_terms=tuple(terms))
-    return DiscoveredTheme(theme, tuple((s.id, t) for s, t in members), coherence)
+    theme = Theme(f"d-{slug}", title, DISCOVERED, description, key_terms=tuple(terms))
+    found = DiscoveredTheme(
+        theme, tuple((m.statement_id, m.typicality) for m in members), coherence
+    )
+    return label, found
 
 
-def _unique(themes: list[DiscoveredTheme]) -> list[DiscoveredTheme]:
+def _unique(themes: list[tuple[int, DiscoveredTheme]]) -> list[tuple[int, DiscoveredTheme]]:
     """Two clusters may share their top terms: a later one's id gets a number."""
     seen: Counter[str] = Counter()
-    for i, found in enumerate(themes):
+    for i, (label, found) in enumerate(themes):
         seen[found.theme.id] += 1
         if seen[found.theme.id] > 1:
             theme = replace(found.theme, id=f"{found.theme.id}-{seen[found.theme.id]}")
-            themes[i] = replace(found, theme=theme)
+            themes[i] = (label, replace(found, theme=theme))
     return themes
+
+
+# Steps on one part (pure functions of the part and broadcast inputs).
+
+
+def _pool(part: Part) -> np.ndarray:
+    """Rows of the statements to cluster: not assigned a seeded theme, with enough lemmas."""
+    explained = {a.unit_id for a in part.outcomes if a.status == ASSIGNED}
+    return np.array(
+        [
+            row
+            for row, s in enumerate(part.statements)
+            if s.id not in explained and len(s.lemmas) >= MIN_LEMMAS
+        ],
+        dtype=np.int64,
+    )
+
+
+def pool_df(part: Part) -> tuple[int, np.ndarray]:
+    assert part.counts is not None
+    rows = _pool(part)
+    return len(rows), document_frequency(part.counts[rows])
+
+
+def pool_sample(part: Part, rows: np.ndarray, columns: np.ndarray):
+    """Binary term rows, lemmas and ids of the part's statements in the sample."""
+    assert part.counts is not None
+    chosen = _pool(part)[rows]
+    statements = [part.statements[r] for r in chosen]
+    return (
+        binary(part.counts[chosen], columns),
+        [s.lemmas for s in statements],
+        [s.id for s in statements],
+    )
+
+
+def embed_part(part: Part, columns: np.ndarray, embedder: Embedder) -> Part:
+    """The part with the LSA vectors of its pool (statements with no usable term left out)."""
+    assert part.counts is not None
+    rows = _pool(part)
+    vectors = embedder(binary(part.counts[rows], columns))
+    usable = np.linalg.norm(vectors, axis=1) > 0
+    return replace(part, pool=rows[usable], vectors=vectors[usable])
+
+
+def usable_count(part: Part) -> int:
+    return 0 if part.pool is None else len(part.pool)
+
+
+def label_part(part: Part, model) -> Part:
+    assert part.vectors is not None
+    labels = model.predict(part.vectors) if len(part.vectors) else np.zeros(0, np.int64)
+    return replace(part, labels=labels)
+
+
+def cluster_sums(part: Part, k: int) -> tuple[np.ndarray, np.ndarray]:
+    """Exact (fixed-point) sums of the vectors in each cluster, and cluster sizes."""
+    assert part.vectors is not None and part.labels is not None
+    sums = np.zeros((k, part.vectors.shape[1]), dtype=np.int64)
+    for label in range(k):
+        rows = part.labels == label
+        if rows.any():
+            sums[label] = fixed_sum(part.vectors[rows])
+    return sums, np.bincount(part.labels, minlength=k)
+
+
+def _typicalities(part: Part, centroids: np.ndarray) -> np.ndarray:
+    assert part.vectors is not None and part.labels is not None
+    if not len(part.labels):
+        return np.zeros(0)
+    return np.round(np.einsum("ij,ij->i", part.vectors, centroids[part.labels]), 4)
+
+
+def cluster_members(part: Part, centroids: np.ndarray):
+    """Per cluster: the part's typical members, and (typicality, id, text) of its most
+    typical ones; and the part's cluster sizes."""
+    k = len(centroids)
+    typicality = _typicalities(part, centroids)
+    members: list[list[Member]] = [[] for _ in range(k)]
+    for row, label, t in zip(part.pool, part.labels, typicality, strict=True):
+        if t >= MIN_TYPICALITY:
+            s = part.statements[row]
+            members[label].append(Member(s.id, s.comment_id, s.author, float(t)))
+    by_id = {s.id: s for s in (part.statements[r] for r in part.pool)}
+    texts = []
+    for found in members:
+        best = sorted(found, key=lambda m: (-m.typicality, m.statement_id))[:SPELLING_MEMBERS]
+        texts.append([(-m.typicality, m.statement_id, by_id[m.statement_id].text) for m in best])
+    return members, texts, np.bincount(part.labels, minlength=k)
+
+
+def class_sums(
+    part: Part, columns: np.ndarray, centroids: np.ndarray, kept: Sequence[int]
+) -> np.ndarray:
+    """How many of the part's statements have each term, per kept cluster's typical
+    members and then for all other clustered statements."""
+    assert part.counts is not None
+    classes = np.full(len(part.pool), len(kept))
+    index = {label: i for i, label in enumerate(kept)}
+    typicality = _typicalities(part, centroids)
+    for i, (label, t) in enumerate(zip(part.labels, typicality, strict=True)):
+        if t >= MIN_TYPICALITY and int(label) in index:
+            classes[i] = index[int(label)]
+    onehot = sparse.csr_matrix(
+        (np.ones(len(classes)), (classes, np.arange(len(classes)))),
+        shape=(len(kept) + 1, len(classes)),
+    )
+    return (onehot @ binary(part.counts[part.pool], columns)).toarray()
+
+
+def discovered_part(part: Part, centroids: np.ndarray, themes: dict[int, tuple[str, str]]) -> Part:
+    """The part with its typical members' outcomes for the discovered themes."""
+    typicality = _typicalities(part, centroids)
+    outcomes = []
+    for row, label, t in zip(part.pool, part.labels, typicality, strict=True):
+        if int(label) in themes and t >= MIN_TYPICALITY:
+            theme_id, terms = themes[int(label)]
+            score = round(float(t), 4)
+            evidence = (Evidence("cluster", terms, score),)
+            outcomes.append(
+                Assignment(part.statements[row].id, theme_id, ASSIGNED, score, evidence)
+            )
+    return replace(part, outcomes=part.outcomes + tuple(outcomes), vectors=None, labels=None)

@@ -13,7 +13,14 @@ import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
-from themesite.analyse.records import Quote, Statement
+import numpy as np
+import scipy.sparse.linalg  # noqa: F401  (sparse.linalg.norm)
+from scipy import sparse
+
+from themesite.analyse.engine import Engine
+from themesite.analyse.features import FIXED, Idf, fixed_sum
+from themesite.analyse.parts import Part
+from themesite.analyse.records import ASSIGNED, Quote, Statement
 from themesite.errors import ThemesiteError
 
 #: Readable quotes: long enough to say something, short enough to read at a glance.
@@ -99,3 +106,80 @@ def verified_quote(
         end=statement.end,
         score=round(score, 4),
     )
+
+
+#: Statements of a theme considered for its quotes: the best scored.
+QUOTE_CANDIDATES = 2_000
+
+
+def representative_quotes(engine: Engine, idf: Idf, limit: int) -> dict[str, tuple[Quote, ...]]:
+    """Quotes per theme, scored by confidence x typicality (cosine to the theme's centroid
+    in TF-IDF space), from the best `QUOTE_CANDIDATES` of every partition."""
+    centroids: dict[str, sparse.csr_matrix] = {}
+    totals: dict[str, tuple[sparse.csr_matrix, int]] = {}
+    for part_sums in engine.collect(theme_sums, idf):
+        for theme_id, (total, count) in part_sums.items():
+            if theme_id in totals:
+                total, count = total + totals[theme_id][0], count + totals[theme_id][1]
+            totals[theme_id] = (total, count)
+    for theme_id, (total, count) in sorted(totals.items()):
+        centroid = total.astype(np.float64) / FIXED / count
+        norm = sparse.linalg.norm(centroid) or 1.0
+        centroids[theme_id] = (centroid / norm).tocsr()
+    candidates: dict[str, list[Candidate]] = {}
+    texts: dict[str, str] = {}
+    roles: dict[str, str | None] = {}
+    for found, part_texts, part_roles in engine.collect(quote_candidates, idf, centroids):
+        for theme_id, items in found.items():
+            candidates.setdefault(theme_id, []).extend(items)
+        texts.update(part_texts)
+        roles.update(part_roles)
+    return {
+        theme_id: choose_quotes(_best(items), texts, roles, limit)
+        for theme_id, items in sorted(candidates.items())
+    }
+
+
+def _best(candidates: list[Candidate]) -> list[Candidate]:
+    """The `QUOTE_CANDIDATES` best scored, ties by statement id."""
+    return sorted(candidates, key=lambda c: (-c.score, c.statement.id))[:QUOTE_CANDIDATES]
+
+
+def _members(part: Part) -> dict[str, list[tuple[int, float]]]:
+    """(row, confidence) of the part's statements assigned to each theme."""
+    row = {s.id: i for i, s in enumerate(part.statements)}
+    members: dict[str, list[tuple[int, float]]] = {}
+    for item in part.outcomes:
+        if item.status == ASSIGNED:
+            members.setdefault(item.theme_id, []).append((row[item.unit_id], item.confidence))
+    return members
+
+
+def theme_sums(part: Part, idf: Idf) -> dict[str, tuple[sparse.csr_matrix, int]]:
+    """Per theme, the exact sum of its members' TF-IDF rows in this part, and their number."""
+    assert part.counts is not None
+    return {
+        theme_id: (fixed_sum(idf.tfidf(part.counts[[r for r, _ in items]])), len(items))
+        for theme_id, items in _members(part).items()
+    }
+
+
+def quote_candidates(part: Part, idf: Idf, centroids: dict[str, sparse.csr_matrix]):
+    """Per theme, the part's best-scored members; and the texts and roles of their comments."""
+    assert part.counts is not None
+    found: dict[str, list[Candidate]] = {}
+    for theme_id, items in _members(part).items():
+        rows = [r for r, _ in items]
+        typicality = (idf.tfidf(part.counts[rows]) @ centroids[theme_id].T).toarray().ravel()
+        scores = np.array([confidence for _, confidence in items]) * typicality
+        chosen = np.arange(len(rows))
+        if len(rows) > QUOTE_CANDIDATES:  # ties at the cut are all kept, for `_best`
+            cut = np.partition(scores, len(rows) - QUOTE_CANDIDATES)[len(rows) - QUOTE_CANDIDATES]
+            chosen = np.flatnonzero(scores >= cut)
+        found[theme_id] = _best(
+            [Candidate(part.statements[rows[i]], float(scores[i])) for i in chosen]
+        )
+    comments = {c.statement.comment_id for items in found.values() for c in items}
+    texts = {c: part.texts[c] for c in comments if c in part.texts}
+    roles = {c: part.roles.get(c) for c in comments}
+    return found, texts, roles

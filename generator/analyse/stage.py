@@ -1,19 +1,20 @@
 """The analyse stage in order.
 
-statements -> evidence -> assignments -> discovered themes -> quotes -> findings.
+statements -> vocabulary -> assignments -> discovered themes -> key terms -> quotes ->
+findings.
 
-`analyse` is a pure function of the corpus, the taxonomy and the config (no file
-I/O but the optional NLP cache, which only saves work), so two runs on the same
-inputs give identical findings.
+`analyse` is a pure function of the corpus, the taxonomy and the config, whichever
+engine holds the corpus's partitions (no file I/O but the optional NLP cache, which
+only saves work), so two runs on the same inputs give identical findings.
 """
 
 from __future__ import annotations
 
-import hashlib
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
+from scipy import sparse
 from threadpoolctl import threadpool_limits
 
 from themesite import __version__
@@ -21,29 +22,44 @@ from themesite.analyse.assign import (
     AssignSettings,
     ThemeTexts,
     aggregate_comments,
-    assign_statements,
-    term_rows,
+    assign_inputs,
+    assign_part,
+    fit_models,
+    training_rows,
 )
-from themesite.analyse.cache import NlpCache
-from themesite.analyse.discover import DiscoverSettings, WordRarity, discover_themes, key_terms
-from themesite.analyse.features import count_terms, tfidf
-from themesite.analyse.findings import UnitInfo, build_findings
+from themesite.analyse.discover import MAX_FEATURES, DiscoverSettings, discover_themes
+from themesite.analyse.engine import Engine
+from themesite.analyse.features import (
+    FIT_SAMPLE,
+    Idf,
+    Vocabulary,
+    bigram_keys,
+    binary,
+    document_frequency,
+    merge_vocabulary,
+    sample_rows,
+    select_columns,
+    split_rows,
+    word_set,
+)
+from themesite.analyse.findings import build_findings
+from themesite.analyse.naming import SPELLING_MEMBERS, WordRarity, name_groups
 from themesite.analyse.nlp import build_pipeline, feature_lemmas
-from themesite.analyse.quotes import Candidate, choose_quotes
-from themesite.analyse.records import (
-    ASSIGNED,
-    SEEDED,
-    Assignment,
-    Evidence,
-    Findings,
-    Statement,
-    Theme,
+from themesite.analyse.parts import (
+    Part,
+    bigrams_of,
+    outcomes_of,
+    pattern_themes_of,
+    size_of,
+    statement_df,
+    summary_of,
+    with_counts,
+    words_of,
 )
-from themesite.analyse.statements import NlpSettings, Unit, extract_statements
+from themesite.analyse.quotes import representative_quotes
+from themesite.analyse.records import ASSIGNED, SEEDED, Findings, Theme
 from themesite.analyse.taxonomy import Taxonomy
 from themesite.config import AnalyseConfig
-from themesite.ingest.records import Thread
-from themesite.parallel import cores
 
 
 @dataclass(frozen=True)
@@ -56,26 +72,47 @@ class Analysis:
     cached: int = 0
 
 
-def analyse(
-    threads: Sequence[Thread],
-    taxonomy: Taxonomy,
-    config: AnalyseConfig,
-    progress: Callable[[int], None] | None = None,
-    cache: NlpCache | None = None,
-) -> Analysis:
-    """Findings of the corpus under the taxonomy; `cache` only saves work, never changes them."""
+def analyse(engine: Engine, taxonomy: Taxonomy, config: AnalyseConfig) -> Analysis:
+    """Findings of the corpus held by `engine` (its statements extracted) under the taxonomy."""
     nlp = build_pipeline(config.pipeline)
-    units, infos, texts, roles, excluded = _units(threads, config.include_articles)
-    nlp_settings = NlpSettings(config.pipeline, config.batch_size, cores(config.processes))
-    extracted = extract_statements(units, taxonomy, nlp_settings, cache, progress)
-    statements = extracted.statements
+    theme_texts = _theme_texts(nlp, taxonomy)
+    examples = [lem for _, lem in theme_texts.all_examples()]
+    vocabulary = _vocabulary(engine, examples)
+    engine.update(with_counts, vocabulary)
+    sizes = engine.collect(size_of)
+    df = np.sum(engine.collect(statement_df), axis=0)
     with _one_thread():
-        terms, themes, statement_outcomes, diagnostics = _themes(
-            nlp, statements, extracted.hits, taxonomy, config
+        settings = AssignSettings(
+            assign_threshold=config.assign_threshold,
+            ambiguous_threshold=config.ambiguous_threshold,
+            seed=config.seed,
         )
-    statement_outcomes.sort(key=lambda a: (a.unit_id, a.theme_id))
-    comment_outcomes = aggregate_comments(statement_outcomes)
-    quotes = _quotes(statements, statement_outcomes, themes, texts, roles, config.quotes_max, terms)
+        example_counts = vocabulary.count(examples)
+        idf = Idf.of(df + document_frequency(example_counts), sum(sizes) + len(examples))
+        inputs = assign_inputs(idf, vocabulary, theme_texts, taxonomy, settings)
+        fit_rows = split_rows(sample_rows(sum(sizes), FIT_SAMPLE, config.seed), sizes)
+        sample = engine.collect(training_rows, inputs, each=fit_rows)
+        x_sample = sparse.vstack([x for x, _ in sample]).tocsr()
+        weak_sample = np.vstack([w for _, w in sample])
+        engine.update(assign_part, inputs, fit_models(x_sample, weak_sample, inputs, vocabulary))
+        rarity = WordRarity()
+        themes = _seeded_themes(engine, taxonomy, vocabulary, df, rarity)
+        diagnostics: dict[str, object] = {}
+        if config.discover:
+            discovered, diagnostics = discover_themes(
+                engine, vocabulary, DiscoverSettings(seed=config.seed), rarity
+            )
+            themes += [found.theme for found in discovered]
+    del rarity
+    quotes = representative_quotes(engine, Idf.of(df, sum(sizes)), config.quotes_max)
+    statement_outcomes = sorted(
+        (a for part in engine.collect(outcomes_of) for a in part),
+        key=lambda a: (a.unit_id, a.theme_id),
+    )
+    summaries = engine.collect(summary_of)
+    pattern_themes: dict[str, set[str]] = {}
+    for found in engine.collect(pattern_themes_of):
+        pattern_themes.update(found)
     parameters = {
         "themesite": __version__,
         "pipeline": config.pipeline,
@@ -89,27 +126,37 @@ def analyse(
         "taxonomy_sha256": taxonomy.sha256,
         "discovery": diagnostics,
     }
+    processed = sum(s[4] for s in summaries)
+    infos = [info for s in summaries for info in s[0]]
     findings = build_findings(
         themes,
-        comment_outcomes,
+        aggregate_comments(statement_outcomes),
         statement_outcomes,
         quotes,
         infos,
-        excluded,
-        len(statements),
+        sum(s[2] for s in summaries),
+        sum(s[3] for s in summaries),
         parameters,
-        threads=len(threads),
+        threads=sum(s[1] for s in summaries),
     )
-    pattern_themes: dict[str, set[str]] = {}
-    for statement_id, statement_hits in extracted.hits.items():
-        comment_id = statement_id.rsplit(":", 1)[0]
-        pattern_themes.setdefault(comment_id, set()).update(h.theme_id for h in statement_hits)
     return Analysis(
         findings=findings,
         pattern_themes=pattern_themes,
-        processed=extracted.processed,
-        cached=len(units) - extracted.processed,
+        processed=processed,
+        cached=len(infos) - processed,
     )
+
+
+def _vocabulary(engine: Engine, examples: Sequence[tuple[str, ...]]) -> Vocabulary:
+    """Every word and bigram of the statements and the taxonomy's examples: words from
+    each part first, then bigram keys over the shared word list."""
+    words = merge_vocabulary([*engine.collect(words_of), word_set(examples)])
+    bigrams = np.unique(
+        np.concatenate(
+            [*engine.collect(bigrams_of, words), bigram_keys(words, examples), np.zeros(0, int)]
+        ).astype(np.int64)
+    )
+    return Vocabulary(words, bigrams)
 
 
 def _one_thread():
@@ -120,68 +167,6 @@ def _one_thread():
     import sklearn.decomposition  # noqa: F401  (BLAS, LAPACK)
 
     return threadpool_limits(1)
-
-
-def _themes(nlp, statements, hits, taxonomy: Taxonomy, config: AnalyseConfig):
-    """Seeded themes assigned by the models, then discovered ones, with their outcomes."""
-    settings = AssignSettings(
-        assign_threshold=config.assign_threshold,
-        ambiguous_threshold=config.ambiguous_threshold,
-        seed=config.seed,
-    )
-    theme_texts = _theme_texts(nlp, taxonomy)
-    terms = count_terms(term_rows(statements, theme_texts))
-    statement_outcomes = assign_statements(statements, hits, taxonomy, theme_texts, settings, terms)
-    rarity = WordRarity()
-    themes = _seeded_themes(taxonomy, statements, statement_outcomes, rarity, terms)
-    diagnostics: dict[str, object] = {}
-    if config.discover:
-        explained = {a.unit_id for a in statement_outcomes if a.status == ASSIGNED}
-        discovered, diagnostics = discover_themes(
-            statements, explained, DiscoverSettings(seed=config.seed), rarity, terms
-        )
-        for found in discovered:
-            themes.append(found.theme)
-            statement_outcomes += [
-                Assignment(
-                    sid,
-                    found.theme.id,
-                    ASSIGNED,
-                    round(score, 4),
-                    (Evidence("cluster", ", ".join(found.theme.key_terms[:5]), round(score, 4)),),
-                )
-                for sid, score in found.members
-            ]
-    return terms, themes, statement_outcomes, diagnostics
-
-
-def _units(threads: Sequence[Thread], include_articles: bool):
-    """Comments to analyse (articles too if asked), and what findings need to know of them."""
-    units, infos, texts, roles = [], [], {}, {}
-    excluded = 0
-    for thread in sorted(threads, key=lambda t: t.id):
-        pieces = [(c.id, c.author, c.role, c.text, c.excluded) for c in thread.comments]
-        if include_articles and thread.article:
-            pieces.append(
-                (
-                    f"a{hashlib.sha256(thread.id.encode()).hexdigest()[:12]}",
-                    None,
-                    "article",
-                    "\n\n".join(thread.article),
-                    None,
-                )
-            )
-        for unit_id, author, role, text, is_excluded in pieces:
-            if is_excluded:
-                excluded += 1
-                continue
-            units.append(Unit(unit_id, thread.id, author, text))
-            infos.append(
-                UnitInfo(unit_id, thread.id, thread.title, author, role, len(text.split()))
-            )
-            texts[unit_id] = text
-            roles[unit_id] = role
-    return units, infos, texts, roles, excluded
 
 
 def _theme_texts(nlp, taxonomy: Taxonomy) -> ThemeTexts:
@@ -196,47 +181,42 @@ def _theme_texts(nlp, taxonomy: Taxonomy) -> ThemeTexts:
     return ThemeTexts(examples=examples, counter_examples=counters)
 
 
-def _seeded_themes(taxonomy, statements, outcomes, rarity, terms) -> list[Theme]:
-    """Taxonomy themes, with key terms from what commenters wrote (class-based TF-IDF)."""
-    by_id = {s.id: s for s in statements}
-    members: dict[str, list[Statement]] = {t.id: [] for t in taxonomy.themes}
-    for item in outcomes:
-        if item.status == ASSIGNED:
-            members[item.theme_id].append(by_id[item.unit_id])
-    found_terms = key_terms(statements, [members[t.id] for t in taxonomy.themes], rarity, 8, terms)
-    return [
-        Theme(t.id, t.label, SEEDED, t.description, key_terms=tuple(found), parent=t.parent)
-        for t, found in zip(taxonomy.themes, found_terms, strict=True)
+def _seeded_themes(
+    engine: Engine, taxonomy: Taxonomy, vocabulary: Vocabulary, df: np.ndarray, rarity
+) -> list[Theme]:
+    """Taxonomy themes, with key terms from what commenters wrote: each theme's assigned
+    statements against all the others (class-based TF-IDF)."""
+    columns, names = select_columns(df, vocabulary, 2, MAX_FEATURES)
+    ids = [t.id for t in taxonomy.themes]
+    found = engine.collect(theme_term_sums, columns, ids)
+    total = np.sum([t for t, _, _ in found], axis=0)
+    weights = rarity.weights(names)
+    themes = []
+    for i, theme in enumerate(taxonomy.themes):
+        members = np.sum([m[i] for _, m, _ in found], axis=0)
+        texts = [text for _, _, part_texts in found for text in part_texts[i]]
+        per_class = np.vstack([members, total - members])
+        (terms,) = name_groups(per_class, names, weights, [texts[:SPELLING_MEMBERS]], 8)
+        themes.append(
+            Theme(theme.id, theme.label, SEEDED, theme.description, tuple(terms), theme.parent)
+        )
+    return themes
+
+
+def theme_term_sums(part: Part, columns: np.ndarray, theme_ids: Sequence[str]):
+    """How many of the part's statements have each term: all of them, and each theme's
+    assigned ones; and the texts of each theme's first members (for spellings)."""
+    assert part.counts is not None
+    counts = binary(part.counts, columns)
+    row = {s.id: i for i, s in enumerate(part.statements)}
+    rows: dict[str, list[int]] = {t: [] for t in theme_ids}
+    for item in part.outcomes:
+        if item.status == ASSIGNED and item.theme_id in rows:
+            rows[item.theme_id].append(row[item.unit_id])
+    members = np.array(
+        [np.asarray(counts[sorted(rows[t])].sum(axis=0)).ravel() for t in theme_ids]
+    ).reshape(len(theme_ids), len(columns))
+    texts = [
+        [part.statements[r].text for r in sorted(rows[t])[:SPELLING_MEMBERS]] for t in theme_ids
     ]
-
-
-#: Statements of a theme considered for its quotes: the best scored.
-QUOTE_CANDIDATES = 2_000
-
-
-def _quotes(statements, outcomes, themes, texts, roles, limit, terms):
-    """Quotes per theme, scored by confidence x typicality (cosine to the theme's centroid)."""
-    if not statements:
-        return {}
-    index = {s.id: i for i, s in enumerate(statements)}
-    (matrix,) = tfidf(terms.counts[: len(statements)])
-    members: dict[str, list[Assignment]] = {}
-    for item in outcomes:
-        if item.status == ASSIGNED:
-            members.setdefault(item.theme_id, []).append(item)
-    quotes = {}
-    for theme in themes:
-        items = members.get(theme.id, [])
-        if not items:
-            continue
-        rows = np.array([index[a.unit_id] for a in items])
-        centroid = np.asarray(matrix[rows].mean(axis=0)).ravel()
-        norm = np.linalg.norm(centroid) or 1.0
-        typicality = (matrix[rows] @ (centroid / norm)).ravel()
-        scores = np.array([a.confidence for a in items]) * typicality
-        # The best-scored statements of a large theme are enough to choose a few quotes
-        # from; ties keep statement order, as `items` is sorted by statement id.
-        best = np.argsort(-scores, kind="stable")[:QUOTE_CANDIDATES]
-        candidates = [Candidate(statements[rows[i]], float(scores[i])) for i in sorted(best)]
-        quotes[theme.id] = choose_quotes(candidates, texts, roles, limit)
-    return quotes
+    return np.asarray(counts.sum(axis=0)).ravel(), members, texts

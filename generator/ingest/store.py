@@ -75,19 +75,25 @@ def thread_from_dict(data: dict) -> Thread:
         ) from exc
 
 
+def thread_files(folder: Path) -> list[Path]:
+    """The thread files of `folder`, sorted by thread id."""
+    return sorted(folder.glob("*.json"), key=lambda path: path.stem)
+
+
+def read_thread(path: Path) -> Thread:
+    try:
+        data = orjson.loads(path.read_bytes())
+    except (OSError, ValueError) as exc:
+        raise CorpusError(
+            f"{path}: unreadable thread file: {exc}",
+            "run 'themesite ingest' to rebuild it from corpus/raw",
+        ) from exc
+    return thread_from_dict(data)
+
+
 def read_threads(folder: Path) -> list[Thread]:
     """All threads in `folder`, sorted by id."""
-    threads = []
-    for path in sorted(folder.glob("*.json")):
-        try:
-            data = orjson.loads(path.read_bytes())
-        except (OSError, ValueError) as exc:
-            raise CorpusError(
-                f"{path}: unreadable thread file: {exc}",
-                "run 'themesite ingest' to rebuild it from corpus/raw",
-            ) from exc
-        threads.append(thread_from_dict(data))
-    return threads
+    return [read_thread(path) for path in thread_files(folder)]
 
 
 @contextlib.contextmanager
