@@ -81,10 +81,10 @@ class DaskEngine:
     `corpus/threads/` at the same path (a shared or copied folder).
     """
 
-    def __init__(self, client, parts: list, own_client: bool = False) -> None:
+    def __init__(self, client, parts: list, own_cluster: bool = False) -> None:
         self.client = client
         self.parts = parts
-        self.own_client = own_client
+        self.own_cluster = own_cluster
 
     @classmethod
     def load(
@@ -105,8 +105,7 @@ class DaskEngine:
             engine = cls(client, parts, own)
             _wait(client, parts, progress)
         except BaseException:
-            if own:
-                client.close()
+            _disconnect(client, own)
             raise
         return engine
 
@@ -120,17 +119,14 @@ class DaskEngine:
         return self.client.gather(self.client.map(function, *columns, *broadcast, pure=False))
 
     def close(self) -> None:
+        """Release the partitions; stop the local cluster if this engine started it."""
         self.parts = []
-        if self.own_client:
-            cluster = self.client.cluster
-            self.client.close()
-            if cluster is not None:
-                cluster.close()
+        _disconnect(self.client, self.own_cluster)
 
 
 def _connect(scheduler: str | None, workers: int):
     """A client of the cluster at `scheduler`, or of a new local cluster of `workers`
-    single-threaded worker processes; and whether it is ours to close."""
+    single-threaded worker processes; and whether that cluster is ours to stop."""
     try:
         from distributed import Client, LocalCluster
     except ImportError as exc:
@@ -140,7 +136,7 @@ def _connect(scheduler: str | None, workers: int):
         ) from exc
     if scheduler:
         try:
-            return Client(scheduler, timeout="20s"), False
+            return Client(scheduler, timeout="10s"), False
         except OSError as exc:
             raise ThemesiteError(
                 f"cannot reach the Dask scheduler at {scheduler}: {exc}",
@@ -150,6 +146,13 @@ def _connect(scheduler: str | None, workers: int):
         n_workers=workers, threads_per_worker=1, processes=True, dashboard_address=None
     )
     return Client(cluster), True
+
+
+def _disconnect(client, own_cluster: bool) -> None:
+    cluster = client.cluster if own_cluster else None
+    client.close()
+    if cluster is not None:
+        cluster.close()
 
 
 def _scatter(client, args: Sequence[Any], parts: int = 1) -> list[list[Any]]:

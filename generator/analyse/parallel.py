@@ -50,12 +50,16 @@ def reduce_all(
 
 
 def _start(pipeline: str, taxonomy: Taxonomy, batch_size: int) -> None:
+    """Load the pipeline and matcher once per process (a Dask worker keeps them for
+    every partition it is given)."""
     global _worker
-    nlp = build_pipeline(pipeline)
-    _worker = (nlp, DocReducer(nlp, PatternMatcher(nlp, taxonomy)), batch_size)
+    key = (pipeline, taxonomy.sha256, batch_size)
+    if _worker is None or _worker[0] != key:
+        nlp = build_pipeline(pipeline)
+        _worker = (key, nlp, DocReducer(nlp, PatternMatcher(nlp, taxonomy)), batch_size)
 
 
 def _reduce_chunk(texts: Sequence[str]) -> list[DocResult]:
     assert _worker is not None, "the worker was not started"
-    nlp, reducer, batch_size = _worker
+    _, nlp, reducer, batch_size = _worker
     return list(reduce_texts(nlp, reducer, texts, batch_size))

@@ -87,10 +87,12 @@ def make_part(
 def read_part(
     paths: Sequence[Path], taxonomy: Taxonomy, settings: NlpSettings, include_articles: bool
 ) -> Part:
-    """A partition read from its thread files where it runs (on a Dask worker)."""
+    """A partition read from its thread files where it runs: on a Dask worker, which is
+    one process of the cluster's parallelism (so no NLP workers of its own)."""
     from themesite.ingest.store import read_thread
 
-    return make_part([read_thread(Path(p)) for p in paths], taxonomy, settings, include_articles)
+    threads = [read_thread(Path(p)) for p in paths]
+    return make_part(threads, taxonomy, replace(settings, processes=1), include_articles)
 
 
 def plan_partitions(paths: Sequence[Path], target_bytes: int) -> list[list[Path]]:
