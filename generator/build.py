@@ -100,7 +100,6 @@ def _engine(project, config: AnalyseConfig, taxonomy, progress, threads):
     """The corpus's partitions, statements extracted: in this process (with the NLP cache)
     or on a Dask cluster, whose workers read the thread files themselves."""
     from themesite.analyse.engine import DaskEngine, LocalEngine
-    from themesite.analyse.parts import plan_partitions
     from themesite.analyse.statements import NlpSettings
     from themesite.ingest.store import read_threads, thread_files
     from themesite.parallel import cores
@@ -111,9 +110,14 @@ def _engine(project, config: AnalyseConfig, taxonomy, progress, threads):
         raise CorpusError("the corpus has no threads", "add sources with 'themesite add FILE'")
     with contextlib.ExitStack() as stack:
         if config.engine == "dask":
-            groups = plan_partitions(files, int(config.partition_mb * 2**20))
             engine = DaskEngine.load(
-                config.scheduler, groups, taxonomy, settings, config.include_articles, progress
+                config.scheduler,
+                files,
+                int(config.partition_mb * 2**20),
+                taxonomy,
+                settings,
+                config.include_articles,
+                progress,
             )
         else:
             cache = None

@@ -83,7 +83,8 @@ class AnalyseConfig:
     """Address of the Dask scheduler (tcp://host:8786); unset starts a local cluster."""
 
     partition_mb: float = 16.0
-    """With the Dask engine: thread files per partition, in MB of JSON."""
+    """With the Dask engine: the most thread files per partition, in MB of JSON (smaller
+    partitions are made when needed to give each worker at least four)."""
 
     cache: bool = True
     """Reuse per-comment NLP results from build/cache/, so an added thread is cheap."""

@@ -15,11 +15,15 @@ from pathlib import Path
 from typing import Any, Protocol
 
 from themesite.analyse.cache import NlpCache
-from themesite.analyse.parts import Part, make_part, read_part
+from themesite.analyse.parts import Part, make_part, plan_partitions, read_part
 from themesite.analyse.statements import NlpSettings
 from themesite.analyse.taxonomy import Taxonomy
 from themesite.errors import ThemesiteError
 from themesite.ingest.records import Thread
+
+#: With the Dask engine, a partition is at most `partition_mb`, and each worker gets at
+#: least this many.
+PARTITIONS_PER_WORKER = 4
 
 
 class Engine(Protocol):
@@ -90,14 +94,21 @@ class DaskEngine:
     def load(
         cls,
         scheduler: str | None,
-        groups: Sequence[Sequence[Path]],
+        files: Sequence[Path],
+        partition_bytes: int,
         taxonomy: Taxonomy,
         settings: NlpSettings,
         include_articles: bool,
         progress: Callable[[int], None] | None = None,
     ) -> DaskEngine:
+        """Partitions of at most `partition_bytes` of thread files, and at least
+        `PARTITIONS_PER_WORKER` per worker, so that every worker stays busy to the end."""
         client, own = _connect(scheduler, settings.processes)
         try:
+            workers = max(1, len(client.scheduler_info()["workers"]))
+            total = sum(path.stat().st_size for path in files)
+            target = min(partition_bytes, total // (PARTITIONS_PER_WORKER * workers))
+            groups = plan_partitions(files, target)
             broadcast = _scatter(client, (taxonomy, settings, include_articles), len(groups))
             parts = client.map(
                 read_part, [[str(p) for p in g] for g in groups], *broadcast, pure=False
