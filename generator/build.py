@@ -81,18 +81,30 @@ def analyse_stage(
 ):
     """Analyse the corpus under a taxonomy and write build/findings.json atomically."""
     from themesite.analyse.findings import findings_to_json
-    from themesite.analyse.stage import analyse
-    from themesite.analyse.taxonomy import load_taxonomy
     from themesite.ingest.store import write_atomic
+
+    taxonomy = project_taxonomy(project, config, taxonomy_path)
+    analysis = run_analysis(project, config, taxonomy, progress, threads)
+    write_atomic(project.build / FINDINGS, findings_to_json(analysis.findings).encode("utf-8"))
+    return analysis
+
+
+def project_taxonomy(project: Project, config: AnalyseConfig, taxonomy_path: Path | None = None):
+    """The taxonomy to analyse with: the given file, or the one the config names."""
+    from themesite.analyse.taxonomy import load_taxonomy
 
     path = taxonomy_path or project.resolve(config.taxonomy)
     # Findings name the taxonomy relative to the project, so the site does not depend on
     # where the project folder is.
-    taxonomy = replace(load_taxonomy(path), path=_shown(project, path))
+    return replace(load_taxonomy(path), path=_shown(project, path))
+
+
+def run_analysis(project: Project, config: AnalyseConfig, taxonomy, progress=None, threads=None):
+    """The analysis of the project's corpus under `taxonomy`, on the configured engine."""
+    from themesite.analyse.stage import analyse
+
     with _engine(project, config, taxonomy, progress, threads) as engine:
-        analysis = analyse(engine, taxonomy, config)
-    write_atomic(project.build / FINDINGS, findings_to_json(analysis.findings).encode("utf-8"))
-    return analysis
+        return analyse(engine, taxonomy, config)
 
 
 @contextlib.contextmanager

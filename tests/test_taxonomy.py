@@ -39,6 +39,14 @@ def test_description_only_theme_is_valid(tmp_path):
     assert theme.phrases == () and theme.examples == ()
 
 
+def test_flag_attributes_and_gaps_are_valid_patterns(tmp_path):
+    """true/false is refused only where a word is compared, not for flags like IS_ALPHA."""
+    text = GOOD + "    patterns:\n      tokens:\n"
+    text += '        - [{LEMMA: blend}, {IS_ALPHA: true, OP: "{,3}"}, {LEMMA: team}]\n'
+    [theme] = _load(tmp_path, text).themes
+    assert theme.tokens[0][1] == {"IS_ALPHA": True, "OP": "{,3}"}
+
+
 def test_all_problems_are_reported_with_lines(tmp_path):
     text = (
         GOOD

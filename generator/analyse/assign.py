@@ -4,8 +4,9 @@ Rules alone miss paraphrases ("IT is judged on uptime, marketing on basket size"
 without the word "metrics"), and a theme written only in words has no rules at all.
 So each theme gets a classifier trained by weak supervision:
 
-- positives: statements where the theme's patterns match, and the theme's example
-  statements from the taxonomy;
+- positives: statements where the theme's patterns match, statements that say most of
+  one of the theme's examples (or, for a theme without patterns, of its description's
+  cue phrases), and the examples themselves;
 - negatives: the theme's counter-examples, the other themes' examples, and statements
   no pattern of this theme matches;
 - features: TF-IDF over content lemmas (uni- and bigrams) shared by all themes;
@@ -35,8 +36,9 @@ from themesite.analyse.taxonomy import Taxonomy
 
 #: Examples are written by the researcher: they count more than one weak label.
 EXAMPLE_WEIGHT = 3.0
-#: A statement this similar (cosine) to one of a theme's examples is a weak positive.
-EXAMPLE_MATCH = 0.35
+#: A statement that says at least this share of one of a theme's examples (its terms,
+#: weighted by rarity) is a weak positive.
+EXAMPLE_MATCH = 0.5
 #: Calibration needs a few positives in every fold; below that the (class-balanced)
 #: classifier's own probability is used.
 MIN_POSITIVES_PER_FOLD = 2
@@ -68,6 +70,7 @@ class AssignInputs:
 
     idf: Idf  # over the statements and the examples
     x_examples: sparse.csr_matrix  # TF-IDF rows of every example, theme by theme
+    w_examples: sparse.csr_matrix  # each example's terms weighted by IDF, summing to 1
     example_themes: tuple[str, ...]  # the theme of each example row
     texts: ThemeTexts
     theme_ids: tuple[str, ...]
@@ -78,9 +81,11 @@ def assign_inputs(
     idf: Idf, vocabulary: Vocabulary, texts: ThemeTexts, taxonomy: Taxonomy, settings
 ) -> AssignInputs:
     examples = texts.all_examples()
+    counts = vocabulary.count([lem for _, lem in examples])
     return AssignInputs(
         idf=idf,
-        x_examples=idf.tfidf(vocabulary.count([lem for _, lem in examples])),
+        x_examples=idf.tfidf(counts),
+        w_examples=_term_shares(counts, idf),
         example_themes=tuple(t for t, _ in examples),
         texts=texts,
         theme_ids=tuple(t.id for t in taxonomy.themes),
@@ -93,7 +98,7 @@ def _evidence(part: Part, inputs: AssignInputs, rows: np.ndarray):
     (pattern or a close example) of some rows of a part."""
     assert part.counts is not None
     x = inputs.idf.tfidf(part.counts[rows])
-    similarity = _example_similarity(x, inputs.x_examples)
+    similarity = _example_coverage(part.counts[rows], inputs.w_examples)
     patterns: dict[str, dict[int, list[str]]] = {t: {} for t in inputs.theme_ids}
     for index, row in enumerate(rows):
         for hit in part.hits.get(part.statements[row].id, ()):
@@ -196,11 +201,21 @@ def assign_part(part: Part, inputs: AssignInputs, models: dict[str, object]) -> 
     return with_outcomes(part, outcomes)
 
 
-def _example_similarity(x_statements, x_examples) -> np.ndarray:
-    """Cosine similarity statement x example (TF-IDF rows are already L2-normalized)."""
-    if x_examples.shape[0] == 0:
-        return np.zeros((x_statements.shape[0], 0), dtype=np.float32)
-    return (x_statements @ x_examples.T).toarray()
+def _term_shares(counts: sparse.csr_matrix, idf: Idf) -> sparse.csr_matrix:
+    """Each row's distinct terms weighted by IDF, scaled to sum to 1."""
+    from sklearn.preprocessing import normalize
+
+    present = (counts > 0).astype(np.float64)
+    return normalize(present.multiply(idf.weights).tocsr(), norm="l1")
+
+
+def _example_coverage(counts: sparse.csr_matrix, w_examples: sparse.csr_matrix) -> np.ndarray:
+    """How much of each example a statement says: the IDF-weighted share of the example's
+    terms that the statement contains. Containment rather than cosine, because an example
+    is one short claim and a statement often makes it among other things."""
+    if w_examples.shape[0] == 0:
+        return np.zeros((counts.shape[0], 0), dtype=np.float32)
+    return ((counts > 0).astype(np.float64) @ w_examples.T).toarray()
 
 
 def _best_example(sim: np.ndarray, row: int, columns: list[int], examples) -> Evidence | None:

@@ -16,6 +16,9 @@ from pathlib import Path
 
 from themesite.errors import InputError
 
+#: The model under the taxonomy without its patterns: what descriptions and examples alone find.
+WORDS_ONLY = "model, words only"
+
 
 @dataclass(frozen=True)
 class ThemeScore:
@@ -139,30 +142,50 @@ def _kappa(truth: list[int], guess: list[int]) -> float:
     return float(cohen_kappa_score(truth, guess))
 
 
-def evaluate_analysis(analysis, labels_path: Path, comment_ids: set[str]) -> dict:
-    """Score an analysis and its patterns-only baseline against a coding file."""
+def evaluate_analysis(analysis, labels_path: Path, comment_ids: set[str], words_only=None) -> dict:
+    """Score an analysis and its patterns-only baseline (and, if given, the analysis
+    under the taxonomy without patterns) against a coding file."""
     from dataclasses import asdict
-
-    from themesite.analyse.records import ASSIGNED
 
     seeded = [t.theme.id for t in analysis.findings.themes if t.theme.kind == "seeded"]
     human = read_labels(labels_path, comment_ids, set(seeded))
-    model: dict[str, set[str]] = {}
-    for item in analysis.findings.comment_assignments:
-        if item.status == ASSIGNED and item.theme_id in seeded:
-            model.setdefault(item.unit_id, set()).add(item.theme_id)
     results = [
-        agreement("model", human, model, seeded),
+        agreement("model", human, _assigned(analysis, seeded), seeded),
         agreement("patterns only", human, analysis.pattern_themes, seeded),
     ]
+    if words_only is not None:
+        results.append(agreement(WORDS_ONLY, human, _assigned(words_only, seeded), seeded))
     return {"labels": str(labels_path), "results": [asdict(r) for r in results]}
 
 
+def _assigned(analysis, theme_ids: list[str]) -> dict[str, set[str]]:
+    from themesite.analyse.records import ASSIGNED
+
+    found: dict[str, set[str]] = {}
+    for item in analysis.findings.comment_assignments:
+        if item.status == ASSIGNED and item.theme_id in theme_ids:
+            found.setdefault(item.unit_id, set()).add(item.theme_id)
+    return found
+
+
 def evaluate_project(project, config, labels_path: Path | None, taxonomy_path: Path | None) -> dict:
-    """Run the analysis and score it and the patterns-only baseline against the coding file."""
-    from themesite.build import analyse_stage
+    """Run the analysis and score it, the patterns-only baseline and the model without
+    patterns (themes as written in words) against the coding file."""
+    from dataclasses import replace
+
+    from themesite.build import analyse_stage, project_taxonomy, run_analysis
     from themesite.ingest.store import read_threads
 
-    analysis = analyse_stage(project, config, taxonomy_path)
-    comment_ids = {c.id for t in read_threads(project.threads) for c in t.comments}
-    return evaluate_analysis(analysis, labels_path or project.resolve(config.labels), comment_ids)
+    threads = read_threads(project.threads)
+    analysis = analyse_stage(project, config, taxonomy_path, threads=threads)
+    # No NLP cache: it holds one taxonomy's pattern hits, and this run would empty it.
+    words_only = run_analysis(
+        project,
+        replace(config, discover=False, cache=False),
+        project_taxonomy(project, config, taxonomy_path).without_patterns(),
+        threads=threads,
+    )
+    comment_ids = {c.id for t in threads for c in t.comments}
+    return evaluate_analysis(
+        analysis, labels_path or project.resolve(config.labels), comment_ids, words_only
+    )

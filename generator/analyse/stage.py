@@ -61,6 +61,9 @@ from themesite.analyse.records import ASSIGNED, SEEDED, Findings, Theme
 from themesite.analyse.taxonomy import Taxonomy
 from themesite.config import AnalyseConfig
 
+#: Where a description's cue phrases end.
+CUE_BREAKS = frozenset({",", ";", ":", ".", "!", "?"})
+
 
 @dataclass(frozen=True)
 class Analysis:
@@ -170,15 +173,36 @@ def _one_thread():
 
 
 def _theme_texts(nlp, taxonomy: Taxonomy) -> ThemeTexts:
-    """Examples (or, for a theme with none, its description's sentences) and counter-examples."""
+    """Examples and counter-examples. A theme without patterns or without examples also
+    gets its description's phrases as examples: a description is written as a list of
+    cues ("departmental silos, disconnects, separate or shadow teams"), and each cue
+    is something a statement can say, where the whole paragraph is not."""
     examples = {}
     for theme in taxonomy.themes:
-        written = list(theme.examples) or [s.text for s in nlp(theme.description).sents]
+        written = list(theme.examples)
+        if not written or not (theme.phrases or theme.tokens):
+            written += description_cues(nlp(theme.description))
         examples[theme.id] = [(text, feature_lemmas(nlp(text))) for text in written]
     counters = {
         t.id: [feature_lemmas(nlp(text)) for text in t.counter_examples] for t in taxonomy.themes
     }
     return ThemeTexts(examples=examples, counter_examples=counters)
+
+
+def description_cues(doc) -> list[str]:
+    """The description's clauses (split at sentence ends, commas, colons and semicolons)
+    that have a content word, in order and without repeats."""
+    cues: list[str] = []
+    for sentence in doc.sents:
+        start = sentence.start
+        for token in [*sentence, None]:
+            if token is None or token.text in CUE_BREAKS:
+                span = doc[start : token.i if token is not None else sentence.end]
+                text = span.text.strip()
+                if feature_lemmas(span) and text not in cues:
+                    cues.append(text)
+                start = token.i + 1 if token is not None else sentence.end
+    return cues
 
 
 def _seeded_themes(

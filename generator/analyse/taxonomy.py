@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import yaml
@@ -29,6 +29,8 @@ THEME_KEYS = {
 PATTERN_KEYS = {"phrases", "tokens"}
 #: Token-pattern attributes whose values our pipeline produces in lower case only.
 _LOWERCASE_ATTRS = {"LOWER", "LEMMA", "NORM"}
+#: Token-pattern attributes whose values are words (IS_ALPHA and the like take true/false).
+_WORD_ATTRS = _LOWERCASE_ATTRS | {"ORTH", "TEXT", "POS", "TAG", "DEP", "ENT_TYPE", "SHAPE"}
 _ID = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 
 
@@ -61,6 +63,14 @@ class Taxonomy:
     @property
     def top_level(self) -> tuple[ThemeSpec, ...]:
         return tuple(t for t in self.themes if t.parent is None)
+
+    def without_patterns(self) -> Taxonomy:
+        """The same themes written in words only (descriptions and examples), to measure
+        what the model finds without the researcher's patterns. Its own hash keeps the NLP
+        cache's pattern hits apart from the full taxonomy's."""
+        digest = hashlib.sha256(f"{self.sha256}:without-patterns".encode()).hexdigest()
+        themes = tuple(replace(t, phrases=(), tokens=()) for t in self.themes)
+        return replace(self, themes=themes, sha256=digest)
 
 
 def load_taxonomy(path: Path) -> Taxonomy:
@@ -223,9 +233,9 @@ def _read_patterns(
 def _never_matches(pattern: list[dict]) -> str | None:
     """Why a token pattern can never match in our pipeline, or None if it can."""
     for token in pattern:
-        for value in token.values():
+        for attr, value in token.items():
             values = value.get("IN", []) if isinstance(value, dict) else [value]
-            if any(isinstance(v, bool) for v in values):
+            if attr.upper() in _WORD_ATTRS and any(isinstance(v, bool) for v in values):
                 return (
                     "compares a word with true/false: YAML reads on, off, yes and no as "
                     "booleans (put the word in quotes)"
