@@ -80,13 +80,17 @@ def analyse_stage(
     threads: list[Thread] | None = None,
 ):
     """Analyse the corpus under a taxonomy and write build/findings.json atomically."""
+    taxonomy = project_taxonomy(project, config, taxonomy_path)
+    analysis = run_analysis(project, config, taxonomy, progress, threads)
+    write_findings(project, analysis)
+    return analysis
+
+
+def write_findings(project: Project, analysis) -> None:
     from themesite.analyse.findings import findings_to_json
     from themesite.ingest.store import write_atomic
 
-    taxonomy = project_taxonomy(project, config, taxonomy_path)
-    analysis = run_analysis(project, config, taxonomy, progress, threads)
     write_atomic(project.build / FINDINGS, findings_to_json(analysis.findings).encode("utf-8"))
-    return analysis
 
 
 def project_taxonomy(project: Project, config: AnalyseConfig, taxonomy_path: Path | None = None):
@@ -117,14 +121,17 @@ def _engine(project, config: AnalyseConfig, taxonomy, progress, threads):
     from themesite.parallel import cores
 
     settings = NlpSettings(config.pipeline, config.batch_size, cores(config.processes))
-    files = thread_files(project.threads) if config.engine == "dask" or threads is None else []
-    if not (threads or files):
+    if config.engine == "dask":
+        corpus = thread_files(project.threads)
+    else:
+        corpus = threads if threads is not None else read_threads(project.threads)
+    if not corpus:
         raise CorpusError("the corpus has no threads", "add sources with 'themesite add FILE'")
     with contextlib.ExitStack() as stack:
         if config.engine == "dask":
             engine = DaskEngine.load(
                 config.scheduler,
-                files,
+                corpus,
                 int(config.partition_mb * 2**20),
                 taxonomy,
                 settings,
@@ -139,7 +146,7 @@ def _engine(project, config: AnalyseConfig, taxonomy, progress, threads):
                 key = cache_key(config.pipeline, taxonomy)
                 cache = stack.enter_context(NlpCache(project.build / CACHE, key))
             engine = LocalEngine.load(
-                threads if threads is not None else read_threads(project.threads),
+                corpus,
                 taxonomy,
                 settings,
                 config.include_articles,

@@ -94,11 +94,11 @@ def assign_inputs(
 
 
 def _evidence(part: Part, inputs: AssignInputs, rows: np.ndarray):
-    """TF-IDF rows, example similarities, pattern labels per theme and weak labels
+    """TF-IDF rows, example coverage, pattern labels per theme and weak labels
     (pattern or a close example) of some rows of a part."""
     assert part.counts is not None
     x = inputs.idf.tfidf(part.counts[rows])
-    similarity = _example_coverage(part.counts[rows], inputs.w_examples)
+    coverage = _example_coverage(part.counts[rows], inputs.w_examples)
     patterns: dict[str, dict[int, list[str]]] = {t: {} for t in inputs.theme_ids}
     for index, row in enumerate(rows):
         for hit in part.hits.get(part.statements[row].id, ()):
@@ -108,10 +108,10 @@ def _evidence(part: Part, inputs: AssignInputs, rows: np.ndarray):
     for column, theme_id in enumerate(inputs.theme_ids):
         own = example_themes == theme_id
         if own.any():
-            weak[:, column] = similarity[:, own].max(axis=1) >= EXAMPLE_MATCH
+            weak[:, column] = coverage[:, own].max(axis=1) >= EXAMPLE_MATCH
         weak[list(patterns[theme_id]), column] = True
         patterns[theme_id] = {i: sorted(set(found)) for i, found in patterns[theme_id].items()}
-    return x, similarity, patterns, weak
+    return x, coverage, patterns, weak
 
 
 def training_rows(part: Part, rows: np.ndarray, inputs: AssignInputs):
@@ -175,7 +175,7 @@ def assign_part(part: Part, inputs: AssignInputs, models: dict[str, object]) -> 
     rows = np.arange(len(part.statements))
     if not len(rows):
         return part
-    x, similarity, patterns, _ = _evidence(part, inputs, rows)
+    x, coverage, patterns, _ = _evidence(part, inputs, rows)
     outcomes = []
     for theme_id in inputs.theme_ids:
         model = models.get(theme_id)
@@ -193,7 +193,7 @@ def assign_part(part: Part, inputs: AssignInputs, models: dict[str, object]) -> 
                 theme_id,
                 float(probabilities[row]),
                 patterns[theme_id].get(row, []),
-                _best_example(similarity, row, own, inputs.texts.examples[theme_id]),
+                _best_example(coverage, row, own, inputs.texts.examples[theme_id]),
                 settings,
             )
             if outcome:
@@ -218,10 +218,10 @@ def _example_coverage(counts: sparse.csr_matrix, w_examples: sparse.csr_matrix) 
     return ((counts > 0).astype(np.float64) @ w_examples.T).toarray()
 
 
-def _best_example(sim: np.ndarray, row: int, columns: list[int], examples) -> Evidence | None:
+def _best_example(coverage: np.ndarray, row: int, columns: list[int], examples) -> Evidence | None:
     if not columns:
         return None
-    scores = sim[row, columns]
+    scores = coverage[row, columns]
     best = int(np.argmax(scores))
     if scores[best] <= 0:
         return None

@@ -173,16 +173,18 @@ def evaluate_project(project, config, labels_path: Path | None, taxonomy_path: P
     patterns (themes as written in words) against the coding file."""
     from dataclasses import replace
 
-    from themesite.build import analyse_stage, project_taxonomy, run_analysis
+    from themesite.build import project_taxonomy, run_analysis, write_findings
     from themesite.ingest.store import read_threads
 
     threads = read_threads(project.threads)
-    analysis = analyse_stage(project, config, taxonomy_path, threads=threads)
+    taxonomy = project_taxonomy(project, config, taxonomy_path)
+    analysis = run_analysis(project, config, taxonomy, threads=threads)
+    write_findings(project, analysis)
     # No NLP cache: it holds one taxonomy's pattern hits, and this run would empty it.
     words_only = run_analysis(
         project,
         replace(config, discover=False, cache=False),
-        project_taxonomy(project, config, taxonomy_path).without_patterns(),
+        taxonomy.without_patterns(),
         threads=threads,
     )
     comment_ids = {c.id for t in threads for c in t.comments}

@@ -190,18 +190,15 @@ def _theme_texts(nlp, taxonomy: Taxonomy) -> ThemeTexts:
 
 
 def description_cues(doc) -> list[str]:
-    """The description's clauses (split at sentence ends, commas, colons and semicolons)
-    that have a content word, in order and without repeats."""
+    """The description's clauses between punctuation marks that have a content word, in
+    order and without repeats."""
     cues: list[str] = []
-    for sentence in doc.sents:
-        start = sentence.start
-        for token in [*sentence, None]:
-            if token is None or token.text in CUE_BREAKS:
-                span = doc[start : token.i if token is not None else sentence.end]
-                text = span.text.strip()
-                if feature_lemmas(span) and text not in cues:
-                    cues.append(text)
-                start = token.i + 1 if token is not None else sentence.end
+    start = 0
+    for end in [*(t.i for t in doc if t.text in CUE_BREAKS), len(doc)]:
+        clause = doc[start:end]
+        if feature_lemmas(clause) and clause.text not in cues:
+            cues.append(clause.text)
+        start = end + 1
     return cues
 
 
