@@ -6,7 +6,7 @@
   (name, sometimes twice; role; "Reply to  NAME"; "N years ago"; paragraphs),
   BrainTrust quotes and "More Discussions".
 - `csv`: one export table with the columns thread, thread_title, comment_id, author,
-  role, text, parent_id, timestamp (see `generator/ingest/formats/export_table.py`).
+  role, text, parent_id, timestamp (see `generator/themesite/ingest/formats/export_table.py`).
 """
 
 from __future__ import annotations

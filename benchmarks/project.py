@@ -83,10 +83,13 @@ def snapshot(revision: str, dest: Path) -> Path:
     ).stdout
     with tarfile.open(fileobj=io.BytesIO(archive)) as tar:
         tar.extractall(dest, filter="data")
-    shim = dest / ".python"
-    shim.mkdir()
-    (shim / "themesite").symlink_to(dest / "generator", target_is_directory=True)
+    source_root = dest / "generator"
+    if not (source_root / "themesite").is_dir():
+        # Revisions before the src layout kept the package itself in generator/.
+        source_root = dest / ".python"
+        source_root.mkdir()
+        (source_root / "themesite").symlink_to(dest / "generator", target_is_directory=True)
     os.environ["PYTHONPATH"] = os.pathsep.join(
-        filter(None, [str(shim), os.environ.get("PYTHONPATH")])
+        filter(None, [str(source_root), os.environ.get("PYTHONPATH")])
     )
     return dest

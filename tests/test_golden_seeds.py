@@ -17,7 +17,7 @@ from tests.conftest import REPO, SEEDS, parse
 from themesite.ingest.store import thread_to_json
 
 GOLDEN = REPO / "tests" / "golden"
-SCHEMA = REPO / "generator" / "ingest" / "thread.schema.json"
+SCHEMA = REPO / "generator" / "themesite" / "ingest" / "thread.schema.json"
 
 
 @pytest.mark.parametrize("seed", SEEDS, ids=lambda p: p.name[:3])
