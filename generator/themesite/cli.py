@@ -143,6 +143,10 @@ def ingest(
     from themesite.ingest.corpus import rebuild
     from themesite.ingest.pipeline import raw_files
 
+    for line in report.ignored:
+        err.print(f"ignored: {line}", highlight=False, soft_wrap=True, markup=False)
+    for line in report.skipped:
+        err.print(f"skipped: {line}", highlight=False, soft_wrap=True, markup=False)
     with _errors():
         project = _State.project
         config = load_ingest_config(

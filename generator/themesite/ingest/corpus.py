@@ -11,7 +11,7 @@ import contextlib
 import hashlib
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 
 from themesite.config import IngestConfig, Project
 from themesite.errors import CorpusError, InputError, StrictError
@@ -19,10 +19,11 @@ from themesite.ingest.pipeline import (
     IngestResult,
     ingest_files,
     ingest_folder,
-    is_companion,
+    non_sources,
     raw_files,
 )
 from themesite.ingest.records import Thread
+from themesite.ingest.registry import ignored_names
 from themesite.ingest.store import (
     corpus_lock,
     read_threads,
@@ -39,6 +40,24 @@ class AddReport:
     #: Files not added, with the reason (already present), for the user to read.
     unchanged: tuple[str, ...] = ()
     warnings: tuple[str, ...] = field(default_factory=tuple)
+    #: Known export files themesite has no use for, with the tool that wrote them; not copied.
+    ignored: tuple[str, ...] = ()
+    #: Files passed over, with why (a folder's file no format recognises, a sibling with no
+    #: source beside it); not copied.
+    skipped: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class _Incoming:
+    path: Path
+    #: Its name under raw/: the file's name, or <folder>/<name> for a file of a folder.
+    name: str
+    #: A folder's file may be passed over when no format recognises it; a file named alone not.
+    in_folder: bool
+
+    @property
+    def raw_name(self) -> PurePosixPath:
+        return PurePosixPath(self.name)
 
 
 def _sha256(path: Path) -> str:
@@ -49,8 +68,8 @@ def _sha256(path: Path) -> str:
     return digest.hexdigest()
 
 
-def _expand(paths: list[Path]) -> list[tuple[Path, str]]:
-    """(file, name under raw/) pairs; a folder is added as raw/<folder>/<its files>."""
+def _expand(paths: list[Path]) -> list[_Incoming]:
+    """The files to add; a folder is added as raw/<folder>/<its files>."""
     expanded = []
     for path in paths:
         if path.is_dir():
@@ -59,47 +78,86 @@ def _expand(paths: list[Path]) -> list[tuple[Path, str]]:
             ]
             if not files:
                 raise InputError(path, "the folder holds no files", hint="add a folder of sources")
-            expanded += [(p, f"{path.name}/{p.name}") for p in files]
+            expanded += [_Incoming(p, f"{path.name}/{p.name}", in_folder=True) for p in files]
         elif path.is_file():
-            expanded.append((path, path.name))
+            expanded.append(_Incoming(path, path.name, in_folder=False))
         else:
             raise InputError(path, "no such file", hint="check the path")
     return expanded
 
 
 def add_sources(project: Project, paths: list[Path], config: IngestConfig) -> AddReport:
-    """Copy sources into corpus/raw/ and write their threads; known content is a no-op."""
+    """Copy sources into corpus/raw/ and write their threads; known content is a no-op.
+
+    Export siblings travel with their source (see `Siblings`): companions and kept
+    files are copied beside it, ignored files are named and left out. A folder's
+    file that no format recognises is named and left out, so a conversation folder
+    with a notes file or a chart in it is still added.
+    """
     with corpus_lock(project.corpus):
         recover(project.threads)
         existing = read_threads(project.threads) if project.threads.exists() else []
-        raw_by_sha = {_sha256(p): p.relative_to(project.raw).as_posix() for p in _raw(project)}
+        present = _raw(project)
+        raw_by_sha = {_sha256(p): p.relative_to(project.raw).as_posix() for p in present}
+        tools = ignored_names()
+        incoming = _expand(paths)
+        ignored = [
+            f"{item.path} (a {tools[item.path.name]} export file themesite does not use)"
+            for item in incoming
+            if item.path.name in tools
+        ]
         unchanged: list[str] = []
-        pending: list[tuple[Path, str]] = []
-        for path, name in _expand(paths):
-            sha = _sha256(path)
-            if sha in raw_by_sha:
-                unchanged.append(f"{path}: already in the corpus as raw/{raw_by_sha[sha]}")
+        pending: list[_Incoming] = []
+        for item in incoming:
+            if item.path.name in tools:
                 continue
-            target = project.raw / name
-            if target.exists():
+            sha = _sha256(item.path)
+            if sha in raw_by_sha:
+                unchanged.append(f"{item.path}: already in the corpus as raw/{raw_by_sha[sha]}")
+                continue
+            if (project.raw / item.name).exists():
                 raise InputError(
-                    path,
-                    f"corpus/raw/{name} already exists with different content",
+                    item.path,
+                    f"corpus/raw/{item.name} already exists with different content",
                     hint="rename the file before adding it",
                 )
-            raw_by_sha[sha] = name
-            pending.append((path, name))
-        siblings = [project.raw / n for _, n in pending]
-        parse_paths = [(p, n) for p, n in pending if not is_companion(project.raw / n, siblings)]
-        result = ingest_files(parse_paths, config, known={t.id: t.source for t in existing})
+            raw_by_sha[sha] = item.name
+            pending.append(item)
+        in_raw = {PurePosixPath(p.relative_to(project.raw).as_posix()) for p in present}
+        siblings = non_sources(in_raw | {item.raw_name for item in pending})
+        sources = [item for item in pending if item.raw_name not in siblings]
+        result = ingest_files(
+            [(item.path, item.name) for item in sources],
+            config,
+            known={t.id: t.source for t in existing},
+            optional=[item.name for item in sources if item.in_folder],
+        )
         for name, thread_id in sorted(result.skipped.items()):
             unchanged.append(f"{name}: its content is already in the corpus as thread {thread_id}")
         _enforce_strict(result, config)
-        skipped_names = set(result.skipped)
-        to_copy = [(p, n) for p, n in pending if n not in skipped_names]
+        skipped = [
+            f"{item.path}: no input format recognises it ({result.unrecognised[item.name]})"
+            for item in sources
+            if item.name in result.unrecognised
+        ]
+        dropped = set(result.skipped) | set(result.unrecognised)
+        kept = [item for item in pending if item.name not in dropped]
+        # A sibling whose sources all went unadded would be read as a source by the next ingest.
+        still = non_sources(in_raw | {item.raw_name for item in kept})
+        orphans = [item for item in kept if item.raw_name in siblings - still]
+        skipped += [
+            f"{item.path}: no source beside it is added, so nothing would read it "
+            "(add it together with the file it belongs to)"
+            for item in orphans
+        ]
+        to_copy = [(item.path, item.name) for item in kept if item not in orphans]
         _write_additions(project, to_copy, result.threads)
         return AddReport(
-            added=result.threads, unchanged=tuple(unchanged), warnings=tuple(result.warnings)
+            added=result.threads,
+            unchanged=tuple(unchanged),
+            warnings=tuple(result.warnings),
+            ignored=tuple(ignored),
+            skipped=tuple(skipped),
         )
 
 

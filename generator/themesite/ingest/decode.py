@@ -12,6 +12,7 @@ import codecs
 from pathlib import Path
 
 from themesite.errors import InputError
+from themesite.ingest.registry import UnrecognisedFile
 
 _BOMS = (
     (codecs.BOM_UTF8, "utf-8-sig"),
@@ -51,10 +52,12 @@ def decode_source(data: bytes, path: str | Path, encoding: str | None = None) ->
                     hint="re-save the file as UTF-8",
                 ) from exc
     if b"\x00" in data:
+        # No format reads binary files: in a folder an image or archive is passed over.
         offset = data.index(b"\x00")
-        raise InputError(
+        raise UnrecognisedFile(
             path,
             f"looks like a binary file (NUL byte at offset {offset})",
+            reason="it looks like a binary file",
             line=_line_of(data, offset),
             hint="add text, CSV, JSONL or HTML files only",
         )

@@ -10,15 +10,24 @@ import hashlib
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from functools import partial
-from pathlib import Path
+from pathlib import Path, PurePath
+from typing import TypeVar
 
 from themesite.config import IngestConfig
 from themesite.errors import InputError
 from themesite.ingest.assemble import assemble
 from themesite.ingest.records import Thread
-from themesite.ingest.registry import companion_names, detect
+from themesite.ingest.registry import (
+    UnrecognisedFile,
+    companion_names,
+    detect,
+    ignored_names,
+    kept_names,
+)
 from themesite.ingest.sources import read_source
 from themesite.parallel import cores, ordered_map
+
+PathT = TypeVar("PathT", bound=PurePath)
 
 
 @dataclass(frozen=True)
@@ -26,6 +35,8 @@ class IngestResult:
     threads: tuple[Thread, ...]
     #: Sources whose threads were already in the corpus (same content): source -> thread id.
     skipped: dict[str, str] = field(default_factory=dict)
+    #: Optional sources no format recognises: source -> why, in a few words.
+    unrecognised: dict[str, str] = field(default_factory=dict)
 
     @property
     def warnings(self) -> list[str]:
@@ -47,27 +58,40 @@ def parse_file(path: Path, display: str, config: IngestConfig) -> list[Thread]:
 MIN_PARALLEL = 32
 
 
-def _parse(item: tuple[Path, str], config: IngestConfig) -> list[Thread]:
-    return parse_file(item[0], item[1], config)
+def _parse(
+    item: tuple[Path, str], config: IngestConfig, optional: frozenset[str]
+) -> list[Thread] | UnrecognisedFile:
+    try:
+        return parse_file(item[0], item[1], config)
+    except UnrecognisedFile as exc:
+        # Only the file itself going unrecognised is passed over, never a companion it reads.
+        if item[1] in optional and exc.path == item[1]:
+            return exc
+        raise
 
 
-def is_companion(path: Path, siblings: Iterable[Path]) -> bool:
-    """A companion (e.g. a Polis summary.csv) sits beside a source that reads it."""
-    companions = companion_names()
-    return path.name in companions and any(
-        other != path and other.name not in companions and other.parent == path.parent
-        for other in siblings
-    )
+def non_sources(files: Iterable[PathT]) -> set[PathT]:
+    """The files that are not sources: export siblings (see `Siblings`) beside a source.
+
+    A companion or kept file counts only when a source sits in the same folder;
+    an ignored file counts anywhere.
+    """
+    files = list(files)
+    ignored = ignored_names()
+    beside = companion_names() | kept_names()
+    sourced = {f.parent for f in files if f.name not in beside and f.name not in ignored}
+    return {f for f in files if f.name in ignored or (f.name in beside and f.parent in sourced)}
 
 
 def raw_files(raw: Path) -> list[Path]:
-    """Source files under raw/, sorted; hidden files and companions are not sources."""
+    """Source files under raw/, sorted; hidden files and export siblings are not sources."""
     files = [
         path
         for path in sorted(raw.rglob("*"))
         if path.is_file() and not any(part.startswith(".") for part in path.relative_to(raw).parts)
     ]
-    return [path for path in files if not is_companion(path, files)]
+    siblings = non_sources(files)
+    return [path for path in files if path not in siblings]
 
 
 def ingest_files(
@@ -75,17 +99,26 @@ def ingest_files(
     config: IngestConfig,
     known: dict[str, str] | None = None,
     progress: Callable[[str], None] | None = None,
+    optional: Iterable[str] = (),
 ) -> IngestResult:
     """Parse sources in order; a thread whose id is already known is skipped, not duplicated.
 
     `known` maps thread ids already in the corpus to the source they came from.
+    `optional` names sources that may go unrecognised: they are listed in
+    `unrecognised`, not raised (a folder's files: notes or images may sit beside
+    the sources).
     """
     seen = dict(known or {})
     threads: list[Thread] = []
     skipped: dict[str, str] = {}
+    unrecognised: dict[str, str] = {}
     paths = list(paths)
-    parsed = ordered_map(partial(_parse, config=config), paths, cores(), MIN_PARALLEL, 4)
+    parse = partial(_parse, config=config, optional=frozenset(optional))
+    parsed = ordered_map(parse, paths, cores(), MIN_PARALLEL, 4)
     for (_, display), found in zip(paths, parsed, strict=True):
+        if isinstance(found, UnrecognisedFile):
+            unrecognised[display] = found.reason
+            continue
         for thread in found:
             if thread.id in seen:
                 skipped[display] = thread.id
@@ -94,7 +127,7 @@ def ingest_files(
             threads.append(thread)
         if progress:
             progress(display)
-    return IngestResult(threads=tuple(threads), skipped=skipped)
+    return IngestResult(threads=tuple(threads), skipped=skipped, unrecognised=unrecognised)
 
 
 def ingest_folder(

@@ -45,12 +45,52 @@ def source_kind(path: str | Path) -> str:
     return _KINDS.get(Path(path).suffix.lower(), "text")
 
 
+@dataclass(frozen=True)
+class Siblings:
+    """The other files a tool's export folder holds beside the sources a format parses.
+
+    None of them is a source. `companions` are read by the format (a Polis
+    summary.csv) and `kept` files hold data a later stage reads (Polis votes): both
+    are copied into raw/ byte for byte beside their source. `ignored` files are
+    parts of the export themesite has no use for: never copied, but named when met,
+    so the user sees that nothing was dropped by accident. A companion or kept name
+    counts only beside a source (alone it may be someone's own export); an ignored
+    name counts anywhere, as some of them (Polis comment-groups.csv) would otherwise
+    read as a second copy of the comments.
+    """
+
+    #: The tool that writes these files, for messages ("a Polis export file").
+    tool: str = ""
+    companions: tuple[str, ...] = ()
+    kept: tuple[str, ...] = ()
+    ignored: tuple[str, ...] = ()
+
+
+class UnrecognisedFile(InputError):
+    """No input format reads this file: an error for a file given alone, a note in a folder.
+
+    `reason` is the short form for the note, e.g. "tried blog-post, export-table".
+    """
+
+    def __init__(
+        self,
+        path: str | Path,
+        message: str,
+        *,
+        reason: str,
+        line: int | None = None,
+        hint: str | None = None,
+    ) -> None:
+        super().__init__(path, message, line=line, hint=hint)
+        self.reason = reason
+
+
 class Format(Protocol):
     name: str
     #: What the format recognises, shown when detection fails.
     recognises: str
-    #: Sibling file names this format reads; they are not sources themselves.
-    companions: tuple[str, ...]
+    #: Files beside its sources that this format reads, keeps or knows to ignore.
+    siblings: Siblings
     #: True for formats whose input is plain text lines (HTML hands off to these).
     text_layout: bool
 
@@ -78,7 +118,16 @@ def formats() -> list[Format]:
 
 
 def companion_names() -> set[str]:
-    return {name for fmt in formats() for name in fmt.companions}
+    return {name for fmt in formats() for name in fmt.siblings.companions}
+
+
+def kept_names() -> set[str]:
+    return {name for fmt in formats() for name in fmt.siblings.kept}
+
+
+def ignored_names() -> dict[str, str]:
+    """Ignored file name -> the tool whose export writes it."""
+    return {name: fmt.siblings.tool for fmt in formats() for name in fmt.siblings.ignored}
 
 
 def detect(source: Source, keep: Callable[[Format], bool] = lambda fmt: True) -> Format:
@@ -89,9 +138,10 @@ def detect(source: Source, keep: Callable[[Format], bool] = lambda fmt: True) ->
         return matches[0]
     if not matches:
         tried = "; ".join(f"{fmt.name} ({fmt.recognises})" for fmt in candidates)
-        raise InputError(
+        raise UnrecognisedFile(
             source.path,
             f"no input format recognises this file; tried {tried}",
+            reason="tried " + ", ".join(fmt.name for fmt in candidates),
             hint="convert it to one of these layouts or add a format module",
         )
     names = ", ".join(fmt.name for fmt in matches)

@@ -13,7 +13,7 @@ from themesite.ingest import page_rules as rules
 from themesite.ingest.article import parse_article
 from themesite.ingest.parsed import LineMarks, ParsedComment, ParsedThread
 from themesite.ingest.records import LineKind
-from themesite.ingest.registry import Source, register
+from themesite.ingest.registry import Siblings, Source, register
 from themesite.ingest.text import Block, Line, blocks
 
 _TITLE_MAX_WORDS = 12
@@ -23,7 +23,7 @@ _TITLE_MAX_WORDS = 12
 class BlogPost:
     name = "blog-post"
     recognises = "an article, two blank lines, then comments that start with a title line"
-    companions: tuple[str, ...] = ()
+    siblings = Siblings()
     text_layout = True
 
     def detect(self, source: Source) -> bool:

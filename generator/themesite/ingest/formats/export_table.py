@@ -23,7 +23,7 @@ from pathlib import Path
 from themesite.errors import InputError
 from themesite.ingest.parsed import LineMarks, ParsedComment, ParsedThread
 from themesite.ingest.records import LineKind
-from themesite.ingest.registry import Source, register
+from themesite.ingest.registry import Siblings, Source, register
 from themesite.ingest.text import blocks, split_lines
 
 #: Canonical field -> the column names that map onto it, most specific first.
@@ -271,7 +271,7 @@ def build_threads(
 class ExportTable:
     name = "export-table"
     recognises = f"a .csv or .jsonl export with a text column ({', '.join(ALIASES['text'])})"
-    companions: tuple[str, ...] = ()
+    siblings = Siblings()
     text_layout = False
 
     def detect(self, source: Source) -> bool:

@@ -10,7 +10,7 @@ from themesite.ingest import page_rules as rules
 from themesite.ingest.article import parse_article
 from themesite.ingest.formats.blog_post import BlogPost
 from themesite.ingest.parsed import LineMarks, ParsedThread
-from themesite.ingest.registry import Source, register
+from themesite.ingest.registry import Siblings, Source, register
 from themesite.ingest.text import non_blank
 
 #: How far down the page a dateline or byline may sit and still mark an article.
@@ -21,7 +21,7 @@ _HEAD_LINES = 6
 class PlainArticle:
     name = "plain-article"
     recognises = "a text article with a dateline or a 'By ...' byline near the top and no comments"
-    companions: tuple[str, ...] = ()
+    siblings = Siblings()
     text_layout = True
 
     def detect(self, source: Source) -> bool:

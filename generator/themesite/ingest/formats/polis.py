@@ -8,6 +8,11 @@ so a file that lost rows is reported); without it the folder name stands in for
 the title. Comments a moderator rejected stay in the corpus and in the counts but
 are marked `excluded`, so analysis skips them.
 
+A conversation folder as published holds more than comments. The votes (the
+participant-by-comment matrix and the vote log) are kept beside comments.csv for
+the analysis of opinion groups to come; the files derived from them by Polis
+(group statistics, activity history) are ignored, as themesite computes its own.
+
 The public Polis data sets are CC BY 4.0: every thread carries the attribution
 the licence requires, so a site built from them can show it.
 """
@@ -30,7 +35,7 @@ from themesite.ingest.formats.export_table import (
     reserve_header,
 )
 from themesite.ingest.parsed import ParsedComment, ParsedThread
-from themesite.ingest.registry import Source, register
+from themesite.ingest.registry import Siblings, Source, register
 
 COLUMNS = (
     "timestamp",
@@ -47,6 +52,19 @@ MAPPING = ColumnMapping(
     comment_id="comment-id", author="author-id", text="comment-body", timestamp="timestamp"
 )
 SUMMARY = "summary.csv"
+#: The openData repository writes `participants-votes.csv`; a report's export link
+#: downloads the same matrix as `participant-votes.csv`.
+SIBLINGS = Siblings(
+    tool="Polis",
+    companions=(SUMMARY,),
+    kept=("participants-votes.csv", "participant-votes.csv", "votes.csv"),
+    ignored=(
+        "stats-history.csv",
+        "comment-groups.csv",
+        "comment-clusters.csv",
+        "participant-importance.csv",
+    ),
+)
 LICENCE = "CC BY 4.0"
 ATTRIBUTION = (
     "Data was gathered using the Polis software (compdemocracy.org/polis) and is "
@@ -120,7 +138,7 @@ def _describe(source: Source, thread: ParsedThread) -> None:
 class PolisExport:
     name = "polis-export"
     recognises = "a Polis comments.csv export (header " + ",".join(COLUMNS) + ")"
-    companions: tuple[str, ...] = (SUMMARY,)
+    siblings = SIBLINGS
     text_layout = False
 
     def detect(self, source: Source) -> bool:

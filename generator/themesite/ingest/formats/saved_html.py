@@ -37,7 +37,7 @@ from lxml import etree
 
 from themesite.errors import InputError
 from themesite.ingest.parsed import LineMarks, ParsedComment, ParsedHighlight, ParsedThread
-from themesite.ingest.registry import Source, detect, register
+from themesite.ingest.registry import Siblings, Source, detect, register
 from themesite.ingest.text import Line
 
 _NOT_SHOWN = frozenset(
@@ -63,7 +63,7 @@ _XML_DECLARATION = re.compile(r"\A\s*<\?xml[^>]*>")
 class SavedHtml:
     name = "saved-html"
     recognises = "an HTML page (.html, .htm) whose text is one of the text layouts"
-    companions: tuple[str, ...] = ()
+    siblings = Siblings()
     text_layout = False
 
     def detect(self, source: Source) -> bool:

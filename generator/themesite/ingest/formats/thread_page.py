@@ -23,7 +23,7 @@ from themesite.ingest import page_rules as rules
 from themesite.ingest.article import parse_article
 from themesite.ingest.parsed import LineMarks, ParsedComment, ParsedHighlight, ParsedThread
 from themesite.ingest.records import LineKind
-from themesite.ingest.registry import Source, register
+from themesite.ingest.registry import Siblings, Source, register
 from themesite.ingest.text import Line, blocks
 
 
@@ -41,7 +41,7 @@ class _Header:
 class ThreadPage:
     name = "thread-page"
     recognises = "a text page with an 'N Comments' line above comment blocks"
-    companions: tuple[str, ...] = ()
+    siblings = Siblings()
     text_layout = True
 
     def detect(self, source: Source) -> bool:
