@@ -2,7 +2,15 @@
 
 These rules are the same for every format, which is why parsers do not apply them:
 - ids derive from content, so re-ingesting never renumbers;
-- comments with the same author and normalized text in one thread are one comment;
+- on a page, comments with the same author and normalized text in one thread are one
+  comment: a scraped page can show its comment section twice (seed 004);
+- in an export, every row is a response of its own (`ParsedRow`): survey answers with
+  no author and the same text are different people saying the same thing. A row is
+  dropped only as a repeat of an earlier row with the same comment id, author and text
+  (the same row exported twice); a file with no comment id column loses no row. A row
+  whose author and text an earlier row already has gets an id that also hashes its
+  comment id, or else its occurrence number ("row 2"), so the first keeps the id it
+  always had and ids stay unique and stable across runs;
 - a reply names its parent by author (pages) or source id (exports) and is linked
   to the nearest earlier comment that matches;
 - a highlight is linked to the comment that contains its quote.
@@ -11,9 +19,10 @@ These rules are the same for every format, which is why parsers do not apply the
 from __future__ import annotations
 
 import re
+from collections import Counter
 from dataclasses import replace
 
-from themesite.ingest.parsed import ParsedComment, ParsedHighlight, ParsedThread
+from themesite.ingest.parsed import ParsedComment, ParsedHighlight, ParsedRow, ParsedThread
 from themesite.ingest.records import (
     Comment,
     Highlight,
@@ -28,11 +37,15 @@ from themesite.ingest.text import normalize, short_hash, slugify
 def assemble(parsed: ParsedThread, source: str, source_sha256: str) -> Thread:
     thread_id = thread_id_for(parsed)
     warnings = list(parsed.warnings)
-    comments, duplicates = _dedupe(parsed, thread_id)
-    if duplicates:
-        warnings.append(
-            f"{source}: {duplicates} duplicate comment(s) removed (same author and text)"
+    comments, removed = _dedupe(parsed, thread_id, warnings, source)
+    if removed:
+        rows = isinstance(removed[0], ParsedRow)
+        what = (
+            "repeated row(s) removed (same comment id, author and text)"
+            if rows
+            else "duplicate comment(s) removed (same author and text)"
         )
+        warnings.append(f"{source}: {len(removed)} {what}")
     comments = _link_replies(parsed, comments, warnings, source)
     highlights = tuple(_link_highlight(h, comments, warnings, source) for h in parsed.highlights)
     if parsed.declared_comments is not None and parsed.declared_comments != len(comments):
@@ -61,7 +74,7 @@ def assemble(parsed: ParsedThread, source: str, source_sha256: str) -> Thread:
         highlights=highlights,
         ledger=ledger,
         unrecognised=unrecognised,
-        duplicates_removed=duplicates,
+        duplicates_removed=len(removed),
         warnings=tuple(warnings),
         attributes=dict(sorted(parsed.attributes.items())),
     )
@@ -74,20 +87,47 @@ def thread_id_for(parsed: ParsedThread) -> str:
     return f"{slugify(parsed.title)}-{short_hash(*content, length=8)}"
 
 
-def _comment_id(thread_id: str, comment: ParsedComment) -> str:
+def _comment_id(thread_id: str, comment: ParsedComment, *occurrence: str) -> str:
     text = normalize("\n".join(comment.paragraphs))
-    return "c" + short_hash(thread_id, normalize(comment.author or ""), text, length=12)
+    parts = (thread_id, normalize(comment.author or ""), text, *occurrence)
+    return "c" + short_hash(*parts, length=12)
 
 
-def _dedupe(parsed: ParsedThread, thread_id: str) -> tuple[list[Comment], int]:
+def _dedupe(
+    parsed: ParsedThread, thread_id: str, warnings: list[str], source: str
+) -> tuple[list[Comment], list[ParsedComment]]:
+    """The comments kept, with their ids, and the ones removed as copies (see the module)."""
     kept: dict[str, Comment] = {}
-    duplicates = 0
+    removed: list[ParsedComment] = []
+    #: The id a comment's author and text give, and how many kept comments have it.
+    same_content: Counter[str] = Counter()
+    #: An export's comment id -> content id -> (line, id) of each row kept with both.
+    rows: dict[str, dict[str, tuple[int, str]]] = {}
     for item in parsed.comments:
-        cid = _comment_id(thread_id, item)
-        if cid in kept:
-            duplicates += 1
-            parsed.marks.relabel(item.line_start, item.line_end, f"duplicate of {cid}")
+        content = _comment_id(thread_id, item)
+        same_row = rows.setdefault(item.source_id, {}) if item.source_id else {}
+        if not isinstance(item, ParsedRow):
+            copy_of = content if content in kept else None
+        elif content in same_row:
+            copy_of = same_row[content][1]
+        else:
+            copy_of = None
+            if same_row:
+                warnings.append(
+                    f"{source}:{item.line_start}: comment id {item.source_id!r} is also used "
+                    f"on line {next(iter(same_row.values()))[0]}; both rows kept, replies to "
+                    f"{item.source_id!r} go to the first"
+                )
+        if copy_of:
+            removed.append(item)
+            parsed.marks.relabel(item.line_start, item.line_end, f"duplicate of {copy_of}")
             continue
+        same_content[content] += 1
+        cid = content
+        if same_content[content] > 1:
+            occurrence = f"id {item.source_id}" if item.source_id else f"row {same_content[cid]}"
+            cid = _comment_id(thread_id, item, occurrence)
+        same_row[content] = (item.line_start, cid)
         kept[cid] = Comment(
             id=cid,
             position=len(kept) + 1,
@@ -104,7 +144,7 @@ def _dedupe(parsed: ParsedThread, thread_id: str) -> tuple[list[Comment], int]:
             excluded=item.excluded,
             attributes=dict(sorted(item.attributes.items())),
         )
-    return list(kept.values()), duplicates
+    return list(kept.values()), removed
 
 
 def _link_replies(
@@ -112,7 +152,10 @@ def _link_replies(
 ) -> list[Comment]:
     """Resolve reply markers to comment ids (the parsed list still holds duplicates)."""
     by_span = {(c.line_start, c.line_end): c for c in comments}
-    by_source_id = {c.source_id: c.id for c in comments if c.source_id}
+    by_source_id: dict[str, str] = {}
+    for c in comments:
+        if c.source_id:
+            by_source_id.setdefault(c.source_id, c.id)
     linked: list[Comment] = []
     for item in parsed.comments:
         comment = by_span.get((item.line_start, item.line_end))

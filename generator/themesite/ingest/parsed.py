@@ -51,6 +51,16 @@ class ParsedComment:
 
 
 @dataclass
+class ParsedRow(ParsedComment):
+    """A comment that is one record of an export: one response, never merged by its content.
+
+    Survey answers often have no author and short, equal texts ("No.", "Agree"):
+    two such rows are two responses, and `assemble` keeps both. Only a row that
+    repeats an earlier one's comment id, author and text is the same row twice.
+    """
+
+
+@dataclass
 class ParsedHighlight:
     quote: str
     author: str

@@ -52,8 +52,10 @@ class Comment:
     """One comment, its paragraphs exactly as written.
 
     `id` is derived from the thread id, author and normalized text, so it
-    survives re-ingestion and re-ordering. `excluded` names why a comment is kept
-    out of analysis (e.g. rejected by a moderator) while still being counted.
+    survives re-ingestion and re-ordering; an export row repeating an earlier
+    row's author and text also hashes its source id, or its occurrence number
+    (see `assemble`). `excluded` names why a comment is kept out of analysis
+    (e.g. rejected by a moderator) while still being counted.
     """
 
     id: str

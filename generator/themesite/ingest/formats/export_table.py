@@ -21,7 +21,7 @@ from dataclasses import astuple, dataclass
 from pathlib import Path
 
 from themesite.errors import InputError
-from themesite.ingest.parsed import LineMarks, ParsedComment, ParsedThread
+from themesite.ingest.parsed import LineMarks, ParsedRow, ParsedThread
 from themesite.ingest.records import LineKind
 from themesite.ingest.registry import Siblings, Source, register
 from themesite.ingest.text import blocks, split_lines
@@ -201,7 +201,7 @@ def read_table(source: Source) -> Table:
     return Table(columns, tuple(range(first[0], first[1] + 1)), records)
 
 
-def _comment(source: Source, record: Record, mapping: ColumnMapping, table: Table) -> ParsedComment:
+def _comment(source: Source, record: Record, mapping: ColumnMapping, table: Table) -> ParsedRow:
     if mapping.text not in record.values:
         raise InputError(
             source.path,
@@ -215,7 +215,7 @@ def _comment(source: Source, record: Record, mapping: ColumnMapping, table: Tabl
 
     mapped = mapping.columns()
     cells = {**dict.fromkeys(table.columns, ""), **record.values}
-    return ParsedComment(
+    return ParsedRow(
         paragraphs=paragraphs(record.values[mapping.text]),
         line_start=record.first,
         line_end=record.last,
