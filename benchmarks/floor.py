@@ -26,7 +26,11 @@ _SAMPLE = 5000
 
 
 def _pipeline(taxonomy: Path):
-    from themesite.analyse.nlp import PatternMatcher, build_pipeline
+    from themesite.analyse.nlp import PatternMatcher
+    try:
+        from themesite.analyse.pipeline import build_pipeline
+    except ImportError:  # a --revision from before the pipeline had its own module
+        from themesite.analyse.nlp import build_pipeline
     from themesite.analyse.taxonomy import load_taxonomy
 
     nlp = build_pipeline("blank:en")

@@ -206,6 +206,8 @@ def _term_shares(counts: sparse.csr_matrix, idf: Idf) -> sparse.csr_matrix:
     from sklearn.preprocessing import normalize
 
     present = (counts > 0).astype(np.float64)
+    if not counts.shape[0]:
+        return present.tocsr()  # a taxonomy with no examples: nothing to weigh
     return normalize(present.multiply(idf.weights).tocsr(), norm="l1")
 
 

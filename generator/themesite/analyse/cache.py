@@ -3,7 +3,8 @@ for that thread only.
 
 Entries are keyed by the SHA-256 of a text; the whole cache is keyed by everything that
 changes what the NLP produces for a text (package version, spaCy version and pipeline,
-the taxonomy's patterns, Python's marshal format). When that key changes, the cache
+whose name carries its language, the lookup tables of a blank pipeline, the taxonomy's
+patterns, Python's marshal format). When that key changes, the cache
 is emptied before use, so a stale result can never be read. The cache lives in
 `build/cache/` and may be deleted at any time.
 """
@@ -38,6 +39,7 @@ def cache_key(pipeline: str, taxonomy: Taxonomy) -> str:
             "spacy": spacy.__version__,
             "pipeline": pipeline,
             "pipeline_version": get_package_version(pipeline),
+            "lookups_version": get_package_version("spacy-lookups-data"),
             "taxonomy_sha256": taxonomy.sha256,
             "min_statement_words": MIN_STATEMENT_WORDS,
             "python": list(sys.version_info[:2]),

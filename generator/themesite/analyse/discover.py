@@ -9,7 +9,7 @@ shuffled corpus (the same words and statement lengths, dealt out at random), ove
 seeds, because short statements give a silhouette that grows with k even when they share
 no topic. As in the gap statistic, the smallest k within one standard error of the best
 wins. A cluster becomes a theme when it is large enough, comes from enough comments and
-authors, and is more coherent than the median cluster of the shuffled corpus; members far
+voices, and is more coherent than the median cluster of the shuffled corpus; members far
 from their centroid stay unexplained. Themes are named by class-based TF-IDF, in the
 words contributors wrote ("data", not "datum").
 
@@ -21,7 +21,6 @@ themes are the same however the corpus is partitioned, and no step holds it whol
 
 from __future__ import annotations
 
-import re
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
@@ -45,6 +44,7 @@ from themesite.analyse.features import (
 from themesite.analyse.naming import SPELLING_MEMBERS, WordRarity, name_groups
 from themesite.analyse.parts import Part
 from themesite.analyse.records import ASSIGNED, DISCOVERED, Assignment, Evidence, Theme
+from themesite.ingest.text import slugify
 
 #: Fewer content lemmas than this ("Great post, Luca") cannot carry a theme.
 MIN_LEMMAS = 3
@@ -82,6 +82,8 @@ class DiscoverSettings:
     k_max: int = 30  # an upper bound only: the criterion picks k (at most n // min_size)
     min_size: int = 4  # statements; smaller clusters are dropped
     min_comments: int = 3  # a theme must come from at least this many comments
+    #: ... and voices: named authors, each comment without an author counting as its own
+    #: (surveys and exports have none), so one prolific author cannot make a theme alone.
     min_authors: int = 2
     top_terms: int = 8
 
@@ -199,7 +201,7 @@ def discover_themes(
     labels = [label for label, _, _ in kept]
     per_class = np.sum(engine.collect(class_sums, columns, centroids, labels), axis=0)
     spellings = [[text for _, _, text in clusters[label][1]] for label in labels]
-    named = name_groups(per_class, names, weights, spellings, settings.top_terms)
+    named = name_groups(per_class, names, weights, spellings, settings.top_terms, rarity.lang)
     themes = [
         _theme(label, members, coherence, terms, k, floor)
         for (label, members, coherence), terms in zip(kept, named, strict=True)
@@ -311,7 +313,7 @@ def _reject(members: Sequence[Member], coherence: float, floor: float, settings)
     counts = {
         "typical members": (len(members), settings.min_size),
         "comments": (len({m.comment_id for m in members}), settings.min_comments),
-        "named authors": (len({m.author for m in members if m.author}), settings.min_authors),
+        "voices": (voices(members), settings.min_authors),
     }
     for what, (have, need) in counts.items():
         if have < need:
@@ -319,6 +321,13 @@ def _reject(members: Sequence[Member], coherence: float, floor: float, settings)
     if coherence <= floor:
         return f"coherence {coherence:.3f}, not above the shuffled corpus's {floor:.3f}"
     return None
+
+
+def voices(members: Sequence[Member]) -> int:
+    """Distinct authors, counting every comment without one as a voice of its own: an
+    author cannot be told apart from another where none is named."""
+    named = {m.author for m in members if m.author}
+    return len(named) + len({m.comment_id for m in members if not m.author})
 
 
 def _theme(label: int, members: Sequence[Member], coherence: float, terms, k: int, floor: float):
@@ -329,11 +338,12 @@ def _theme(label: int, members: Sequence[Member], coherence: float, terms, k: in
         if len(heading) == 3 or sum(len(t.split()) for t in heading) >= 3:
             break
     title = " / ".join(t[0].upper() + t[1:] for t in heading)
-    slug = re.sub(r"[^a-z0-9]+", "-", " ".join(heading).lower()).strip("-")
+    slug = slugify(" ".join(heading), max_length=80)  # "für" is "fur", not "f-r"
     comments = len({m.comment_id for m in members})
     authors = len({m.author for m in members if m.author})
+    by = f" by {authors} contributor{'s' if authors != 1 else ''}" if authors else ""
     description = (
-        f"{len(members)} statements from {comments} comments by {authors} contributors, "
+        f"{len(members)} statements from {comments} comments{by}, "
         f"marked by the words {', '.join(terms[:5])}: one of {k} clusters of the statements "
         "the taxonomy leaves unexplained (k chosen by silhouette above a shuffled corpus), "
         f"kept for a coherence of {coherence:.2f} against {floor:.2f} by chance."

@@ -2,7 +2,10 @@
 
 The coding file is a CSV with `comment_id` and `themes` (theme ids separated by `;`,
 empty for none); other columns (a coder's note) are ignored. Only the comments the
-file codes are compared, for the themes the taxonomy defines. The same figures are
+file codes are compared, for the themes the taxonomy defines. A coding file outlives
+the corpus it was made for (a project is copied, a source re-added): rows naming a
+comment or a theme that no longer exists are reported as warnings and left out, and the
+rest still count. The same figures are
 computed for a patterns-only baseline (a comment has a theme when any of its
 patterns match), so the value the model adds is visible.
 """
@@ -18,6 +21,13 @@ from themesite.errors import InputError
 
 #: The model under the taxonomy without its patterns: what descriptions and examples alone find.
 WORDS_ONLY = "model, words only"
+#: Stale rows reported one by one; the rest of them in one summary line.
+SHOWN_WARNINGS = 10
+HOW_TO_CODE = (
+    "write one: a CSV with columns comment_id,themes[,note] (theme ids separated by ';', "
+    "comment ids from 'themesite export comments'; see corpus/labels/README.md), saved "
+    "there or passed with --labels FILE"
+)
 
 
 @dataclass(frozen=True)
@@ -41,8 +51,18 @@ class Agreement:
     kappa: float  # Cohen's kappa over every (comment, theme) decision
 
 
-def read_labels(path: Path, comment_ids: set[str], theme_ids: set[str]) -> dict[str, set[str]]:
-    """comment id -> coded theme ids; unknown ids are errors naming the line."""
+@dataclass(frozen=True)
+class Coding:
+    """What a coding file says about this corpus under this taxonomy."""
+
+    labels: dict[str, set[str]]  # comment id -> coded theme ids
+    rows: int  # coded comments in the file, in the corpus or not
+    warnings: tuple[str, ...]  # "path:line: ..." for each row that no longer applies
+
+
+def read_labels(path: Path, comment_ids: set[str], theme_ids: set[str]) -> Coding:
+    """The coding of the comments and themes that exist; a row naming others is a warning
+    (the row is left out, or only its unknown themes are), a malformed file an error."""
     try:
         handle = path.open(encoding="utf-8", newline="")
     except OSError as exc:
@@ -54,29 +74,43 @@ def read_labels(path: Path, comment_ids: set[str], theme_ids: set[str]) -> dict[
                 path, "the coding file needs 'comment_id' and 'themes' columns", line=1
             )
         labels: dict[str, set[str]] = {}
+        seen: set[str] = set()
+        stale: list[str] = []
         for row in reader:
             line = reader.line_num
             comment_id = (row["comment_id"] or "").strip()
-            if comment_id not in comment_ids:
-                raise InputError(
-                    path,
-                    f"unknown comment id {comment_id!r}",
-                    line=line,
-                    hint="use ids from 'themesite export comments'",
-                )
+            if not comment_id:
+                raise InputError(path, "the row has no comment_id", line=line, hint=HOW_TO_CODE)
+            if comment_id in seen:
+                raise InputError(path, f"comment {comment_id} is coded twice", line=line)
+            seen.add(comment_id)
             themes = {t.strip() for t in (row["themes"] or "").split(";") if t.strip()}
+            if comment_id not in comment_ids:
+                stale.append(
+                    f"{path}:{line}: comment {comment_id!r} is not in the corpus, so its "
+                    "coding is left out (recode it, or delete the row)"
+                )
+                continue
             unknown = themes - theme_ids
             if unknown:
-                raise InputError(
-                    path,
-                    f"unknown theme id(s) {', '.join(sorted(unknown))}",
-                    line=line,
-                    hint="use ids from the taxonomy",
+                stale.append(
+                    f"{path}:{line}: theme id(s) {', '.join(sorted(unknown))} are not in the "
+                    "taxonomy, so the comment is compared on its other themes only"
                 )
-            if comment_id in labels:
-                raise InputError(path, f"comment {comment_id} is coded twice", line=line)
-            labels[comment_id] = themes
-    return labels
+            labels[comment_id] = themes & theme_ids
+    return Coding(labels=labels, rows=len(seen), warnings=_summarised(path, stale))
+
+
+def _summarised(path: Path, warnings: list[str]) -> tuple[str, ...]:
+    """The first warnings one by one, then how many more: a coding file made for another
+    corpus would otherwise print a line for every row."""
+    if len(warnings) <= SHOWN_WARNINGS:
+        return tuple(warnings)
+    more = len(warnings) - SHOWN_WARNINGS
+    return (
+        *warnings[:SHOWN_WARNINGS],
+        f"{path}: {more} more row(s) name comments or themes that no longer exist",
+    )
 
 
 def agreement(
@@ -144,18 +178,40 @@ def _kappa(truth: list[int], guess: list[int]) -> float:
 
 def evaluate_analysis(analysis, labels_path: Path, comment_ids: set[str], words_only=None) -> dict:
     """Score an analysis and its patterns-only baseline (and, if given, the analysis
-    under the taxonomy without patterns) against a coding file."""
+    under the taxonomy without patterns) against a coding file.
+
+    The report has `labels` (the file), `results` (one agreement per scorer),
+    `warnings` (rows of the file that no longer apply, each `path:line: ...`) and
+    `note`: why there are no results, when there is nothing to compare (no taxonomy
+    theme, or no coded comment in the corpus), else None.
+    """
     from dataclasses import asdict
 
     seeded = [t.theme.id for t in analysis.findings.themes if t.theme.kind == "seeded"]
-    human = read_labels(labels_path, comment_ids, set(seeded))
-    results = [
-        agreement("model", human, _assigned(analysis, seeded), seeded),
-        agreement("patterns only", human, analysis.pattern_themes, seeded),
-    ]
-    if words_only is not None:
-        results.append(agreement(WORDS_ONLY, human, _assigned(words_only, seeded), seeded))
-    return {"labels": str(labels_path), "results": [asdict(r) for r in results]}
+    coding = read_labels(labels_path, comment_ids, set(seeded))
+    human = coding.labels
+    note = None
+    results = []
+    if not seeded:
+        note = "the taxonomy has no themes (discovered themes only), so there is nothing to compare"
+    elif not human:
+        note = (
+            f"none of the {coding.rows} coded comment(s) is in the corpus, so there is "
+            "nothing to compare (code comments from 'themesite export comments')"
+        )
+    else:
+        results = [
+            agreement("model", human, _assigned(analysis, seeded), seeded),
+            agreement("patterns only", human, analysis.pattern_themes, seeded),
+        ]
+        if words_only is not None:
+            results.append(agreement(WORDS_ONLY, human, _assigned(words_only, seeded), seeded))
+    return {
+        "labels": str(labels_path),
+        "results": [asdict(r) for r in results],
+        "warnings": list(coding.warnings),
+        "note": note,
+    }
 
 
 def _assigned(analysis, theme_ids: list[str]) -> dict[str, set[str]]:
@@ -176,18 +232,21 @@ def evaluate_project(project, config, labels_path: Path | None, taxonomy_path: P
     from themesite.build import project_taxonomy, run_analysis, write_findings
     from themesite.ingest.store import read_threads
 
+    labels = labels_path or project.resolve(config.labels)
+    if not labels.is_file():  # before minutes of analysis
+        raise InputError(labels, "there is no coding file", hint=HOW_TO_CODE)
     threads = read_threads(project.threads)
     taxonomy = project_taxonomy(project, config, taxonomy_path)
     analysis = run_analysis(project, config, taxonomy, threads=threads)
     write_findings(project, analysis)
-    # No NLP cache: it holds one taxonomy's pattern hits, and this run would empty it.
-    words_only = run_analysis(
-        project,
-        replace(config, discover=False, cache=False),
-        taxonomy.without_patterns(),
-        threads=threads,
-    )
+    words_only = None
+    if taxonomy.themes:
+        # No NLP cache: it holds one taxonomy's pattern hits, and this run would empty it.
+        words_only = run_analysis(
+            project,
+            replace(config, discover=False, cache=False),
+            taxonomy.without_patterns(),
+            threads=threads,
+        )
     comment_ids = {c.id for t in threads for c in t.comments}
-    return evaluate_analysis(
-        analysis, labels_path or project.resolve(config.labels), comment_ids, words_only
-    )
+    return evaluate_analysis(analysis, labels, comment_ids, words_only)

@@ -1,10 +1,6 @@
-"""The spaCy side of the analysis: pipeline, statements with offsets, and pattern evidence.
+"""The spaCy side of the analysis: statements with offsets, and pattern evidence.
 
-The default pipeline needs no download: `spacy.blank("en")`, the rule-based
-sentencizer, and a lookup lemmatizer over the `spacy-lookups-data` table (lemmas in
-lower case, with a per-word cache: the same lemmas as spaCy's lookup mode, faster,
-and case-insensitive so "Requests" and "requests" agree). A trained pipeline is used
-instead when it is installed and named in the config.
+The pipeline itself (any language, no download) is built in `pipeline.py`.
 
 Docs are processed with `nlp.pipe` in batches and reduced at once to compact
 `Statement`s and pattern hits, so no list of Docs is ever held.
@@ -19,68 +15,13 @@ from dataclasses import dataclass
 import numpy as np
 from spacy.language import Language
 from spacy.matcher import Matcher, PhraseMatcher
-from spacy.tokens import Doc
+from spacy.tokens import Doc, Span
 
 from themesite.analyse.records import Statement
 from themesite.analyse.taxonomy import Taxonomy
-from themesite.errors import ThemesiteError
 
-BLANK = "blank:en"
-LEMMAS = "themesite_lemmas"
 #: Statements shorter than this many words are joined to the sentence before them.
 MIN_STATEMENT_WORDS = 4
-
-
-def lookup_table(name: str) -> dict:
-    """An English table of `spacy-lookups-data` as a plain dict keyed by word.
-
-    spaCy's `load_lookups` re-keys every entry by its string hash, which costs about
-    four times the reading (2.5 s for the million words of `lexeme_prob`).
-    """
-    import spacy
-    from spacy.util import load_language_data
-
-    return load_language_data(spacy.registry.lookups.get("en")[name])
-
-
-class LookupLemmas:
-    """Lower-case lookup lemmas with a per-word cache (spaCy's lookup table, used directly)."""
-
-    def __init__(self) -> None:
-        self.table: dict[str, str] = lookup_table("lemma_lookup")
-        self.cache: dict[str, str] = {}
-
-    def __call__(self, doc: Doc) -> Doc:
-        cache = self.cache
-        for token in doc:
-            lower = token.lower_
-            lemma = cache.get(lower)
-            if lemma is None:
-                lemma = cache[lower] = self.table.get(lower, lower).lower()
-            token.lemma_ = lemma
-        return doc
-
-
-@Language.factory(LEMMAS)
-def _make_lemmas(nlp: Language, name: str) -> LookupLemmas:
-    return LookupLemmas()
-
-
-def build_pipeline(name: str = BLANK) -> Language:
-    import spacy
-
-    if name == BLANK:
-        nlp = spacy.blank("en")
-        nlp.add_pipe("sentencizer")
-        nlp.add_pipe(LEMMAS)
-        return nlp
-    try:
-        return spacy.load(name, exclude=["ner", "textcat"])
-    except OSError as exc:
-        raise ThemesiteError(
-            f"the spaCy pipeline {name!r} is not installed",
-            f"install it (e.g. pip install {name}) or set 'analyse: pipeline: {BLANK}'",
-        ) from exc
 
 
 @dataclass(frozen=True)
@@ -135,15 +76,22 @@ StatementSpan = tuple[int, int, tuple[str, ...]]
 PatternHit = tuple[int, str, str, int, int]
 DocResult = tuple[tuple[StatementSpan, ...], tuple[PatternHit, ...]]
 
-_IT_FORMS = ("IT", "IT’s", "IT's")
 _ATTRS = ["IDX", "LENGTH", "SENT_START", "IS_ALPHA", "IS_STOP", "LEMMA", "ORTH"]
 
 
-def feature_lemmas(doc: Doc | Iterable) -> tuple[str, ...]:
-    """Content lemmas for the models; 'IT' the department is kept, 'it' the pronoun is not."""
+def it_forms(lang: str) -> tuple[str, ...]:
+    """How English writes 'IT' the department, which its stop list would drop as 'it' the
+    pronoun; other languages have no such clash (German 'IT' is no stop word)."""
+    return ("IT", "IT’s", "IT's") if lang == "en" else ()
+
+
+def feature_lemmas(doc: Doc | Span) -> tuple[str, ...]:
+    """Content lemmas for the models; in English, 'IT' the department is kept, 'it' the
+    pronoun is not."""
+    forms = it_forms(doc.doc.lang_ if isinstance(doc, Span) else doc.lang_)
     lemmas = []
     for token in doc:
-        if token.text in _IT_FORMS:
+        if token.text in forms:
             lemmas.append("IT")
         elif token.is_alpha and not token.is_stop and len(token.text) > 1:
             lemmas.append(token.lemma_.lower())
@@ -157,15 +105,15 @@ class DocReducer:
     def __init__(self, nlp: Language, matcher: PatternMatcher) -> None:
         self.strings = nlp.vocab.strings
         self.matcher = matcher
-        self.it_forms = np.array([self.strings.add(form) for form in _IT_FORMS], dtype=np.uint64)
+        self.it_forms = np.array(
+            [self.strings.add(form) for form in it_forms(nlp.lang)], dtype=np.uint64
+        )
         self.lemma_text: dict[int, str] = {}
 
     def __call__(self, doc: Doc) -> DocResult:
         if not len(doc):
             return (), ()
-        table = doc.to_array(
-            ["IDX", "LENGTH", "SENT_START", "IS_ALPHA", "IS_STOP", "LEMMA", "ORTH"]
-        )
+        table = doc.to_array(_ATTRS)
         starts = table[:, 0].astype(np.int64)
         ends = starts + table[:, 1].astype(np.int64)
         alpha = table[:, 3] == 1

@@ -10,13 +10,8 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Sequence
 
-from themesite.analyse.nlp import (
-    DocReducer,
-    DocResult,
-    PatternMatcher,
-    build_pipeline,
-    reduce_texts,
-)
+from themesite.analyse.nlp import DocReducer, DocResult, PatternMatcher, reduce_texts
+from themesite.analyse.pipeline import build_pipeline
 from themesite.analyse.taxonomy import Taxonomy
 from themesite.parallel import ordered_map
 

@@ -25,8 +25,9 @@ from themesite.errors import ThemesiteError
 
 #: Readable quotes: long enough to say something, short enough to read at a glance.
 MIN_WORDS, MAX_WORDS = 8, 70
-_SENTENCE_START = re.compile(r"^[\"“‘'(\[]?[A-Z0-9]")
-_SENTENCE_END = re.compile(r"[.!?…][\"”’')\]]*$")
+#: Opening quotation marks and brackets a sentence may start with, in several languages.
+_OPENERS = "\"“‘'([«„‚"
+_SENTENCE_END = re.compile(r"[.!?…][\"”’'»“)\]]*$")
 
 
 class BuildError(ThemesiteError):
@@ -41,7 +42,9 @@ class Candidate:
 
 def is_whole_sentence(text: str) -> bool:
     """Starts like a sentence and ends with sentence punctuation (so never cut mid-sentence)."""
-    return bool(_SENTENCE_START.match(text) and _SENTENCE_END.search(text))
+    first = text.lstrip(_OPENERS)[:1]
+    starts = first.isupper() or first.isdigit()  # any script: "Über", "À", "Это"
+    return bool(starts and _SENTENCE_END.search(text))
 
 
 def choose_quotes(

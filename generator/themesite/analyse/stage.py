@@ -44,7 +44,7 @@ from themesite.analyse.features import (
 )
 from themesite.analyse.findings import build_findings
 from themesite.analyse.naming import SPELLING_MEMBERS, WordRarity, name_groups
-from themesite.analyse.nlp import build_pipeline, feature_lemmas
+from themesite.analyse.nlp import feature_lemmas
 from themesite.analyse.parts import (
     Part,
     bigrams_of,
@@ -56,6 +56,7 @@ from themesite.analyse.parts import (
     with_counts,
     words_of,
 )
+from themesite.analyse.pipeline import build_pipeline
 from themesite.analyse.quotes import representative_quotes
 from themesite.analyse.records import ASSIGNED, SEEDED, Findings, Theme
 from themesite.analyse.taxonomy import Taxonomy
@@ -98,7 +99,7 @@ def analyse(engine: Engine, taxonomy: Taxonomy, config: AnalyseConfig) -> Analys
         x_sample = sparse.vstack([x for x, _ in sample]).tocsr()
         weak_sample = np.vstack([w for _, w in sample])
         engine.update(assign_part, inputs, fit_models(x_sample, weak_sample, inputs, vocabulary))
-        rarity = WordRarity()
+        rarity = WordRarity(nlp.lang)
         themes = _seeded_themes(engine, taxonomy, vocabulary, df, rarity)
         diagnostics: dict[str, object] = {}
         if config.discover:
@@ -125,8 +126,10 @@ def analyse(engine: Engine, taxonomy: Taxonomy, config: AnalyseConfig) -> Analys
         "ambiguous_threshold": config.ambiguous_threshold,
         "include_articles": config.include_articles,
         "quotes_max": config.quotes_max,
-        "taxonomy": taxonomy.path,
+        "taxonomy": taxonomy.path or None,
         "taxonomy_sha256": taxonomy.sha256,
+        # 0: every theme is discovered (the site says so).
+        "taxonomy_themes": len(taxonomy.themes),
         "discovery": diagnostics,
     }
     processed = sum(s[4] for s in summaries)
@@ -217,7 +220,9 @@ def _seeded_themes(
         members = np.sum([m[i] for _, m, _ in found], axis=0)
         texts = [text for _, _, part_texts in found for text in part_texts[i]]
         per_class = np.vstack([members, total - members])
-        (terms,) = name_groups(per_class, names, weights, [texts[:SPELLING_MEMBERS]], 8)
+        (terms,) = name_groups(
+            per_class, names, weights, [texts[:SPELLING_MEMBERS]], 8, rarity.lang
+        )
         themes.append(
             Theme(theme.id, theme.label, SEEDED, theme.description, tuple(terms), theme.parent)
         )

@@ -53,7 +53,10 @@ class ThemeSpec:
 
 @dataclass(frozen=True)
 class Taxonomy:
-    path: str
+    """The themes a researcher named. None at all is a valid taxonomy: every theme is then
+    discovered."""
+
+    path: str  # "" when there was no taxonomy file
     themes: tuple[ThemeSpec, ...]
     sha256: str = ""
 
@@ -73,13 +76,26 @@ class Taxonomy:
         return replace(self, themes=themes, sha256=digest)
 
 
-def load_taxonomy(path: Path) -> Taxonomy:
+#: The taxonomy of a project that has none: discovered themes only.
+NO_TAXONOMY = Taxonomy(path="", themes=())
+
+
+def load_taxonomy(path: Path, missing_ok: bool = False) -> Taxonomy:
+    """The taxonomy in `path`. A project's own taxonomy is optional (`missing_ok`: no file
+    means `NO_TAXONOMY`), but a file the user names must exist; a file with no themes
+    (empty, only comments, `themes: []`) is an empty taxonomy either way."""
+    if missing_ok and not path.exists():
+        return NO_TAXONOMY
     try:
         text = path.read_text(encoding="utf-8")
     except OSError as exc:
         raise TaxonomyError(
             f"{path}: cannot read the taxonomy: {exc.strerror}",
             "pass --taxonomy FILE or create corpus/taxonomy.yml",
+        ) from exc
+    except UnicodeDecodeError as exc:
+        raise TaxonomyError(
+            f"{path}: the taxonomy is not UTF-8 text", "save it as UTF-8 YAML"
         ) from exc
     try:
         root = yaml.compose(text)
@@ -89,11 +105,13 @@ def load_taxonomy(path: Path) -> Taxonomy:
         raise TaxonomyError(
             f"{path}:{line}: not valid YAML", "fix the indentation or quoting"
         ) from exc
+    digest = hashlib.sha256(text.encode("utf-8")).hexdigest()
+    if root is None:
+        return Taxonomy(path=str(path), themes=(), sha256=digest)
     problems: list[str] = []
     themes = _read_themes(root, str(path), problems)
     if problems:
         raise TaxonomyError(f"{len(problems)} problem(s) in the taxonomy: " + "; ".join(problems))
-    digest = hashlib.sha256(text.encode("utf-8")).hexdigest()
     return Taxonomy(path=str(path), themes=tuple(themes), sha256=digest)
 
 
@@ -105,6 +123,8 @@ def _read_themes(root: yaml.Node | None, path: str, problems: list[str]) -> list
     for key, (line, _) in top.items():
         if key not in {"themes", "version"}:
             problems.append(f"{path}:{line}: unknown key '{key}' (use 'themes' and 'version')")
+    if "themes" in top and _is_null(top["themes"][1]):
+        return []  # "themes:" with every theme commented out
     if "themes" not in top or not isinstance(top["themes"][1], yaml.SequenceNode):
         problems.append(f"{path}:1: 'themes' must be a list of themes")
         return []
@@ -172,6 +192,10 @@ def _read_theme(
             for sub in subs[1].value:
                 found += _read_theme(sub, path, theme_id, problems)
     return found
+
+
+def _is_null(node: yaml.Node) -> bool:
+    return isinstance(node, yaml.ScalarNode) and node.tag == "tag:yaml.org,2002:null"
 
 
 def _scalar(node: yaml.Node | None) -> bool:
