@@ -18,16 +18,18 @@ DEFAULT_MAX_SOURCE_MB = 25.0
 
 
 def new_project(root: Path, sources: Sequence[Path] = (), tree: Path = REPO) -> Path:
-    """A project with the taxonomy, templates and MkDocs config of the checkout `tree`, and
-    `sources` in corpus/raw/.
+    """A project with the taxonomy of the checkout `tree`, and `sources` in corpus/raw/.
 
     The seeds' human coding (corpus/labels) is not copied: it codes seed comments only.
+    Templates and the MkDocs configuration come from the package; revisions from before
+    they shipped in it need the project to hold copies.
     """
     raw = root / "corpus" / "raw"
     raw.mkdir(parents=True)
     shutil.copy(tree / "corpus" / "taxonomy.yml", root / "corpus" / "taxonomy.yml")
-    shutil.copytree(tree / "site_templates", root / "site_templates")
-    shutil.copy(tree / "mkdocs.yml", root / "mkdocs.yml")
+    if not (tree / "site_templates" / "__init__.py").exists():
+        shutil.copytree(tree / "site_templates", root / "site_templates")
+        shutil.copy(tree / "mkdocs.yml", root / "mkdocs.yml")
     for source in sources:
         shutil.copy(source, raw / source.name)
     allow_sources(root, sources)

@@ -73,8 +73,10 @@ def main() -> None:
     announce("stage", "mkdocs")
     begun = time.perf_counter()
     staging = stage_site(project, site)
+    # Revisions since the MkDocs settings ship in the package carry them with the site.
+    settings = [site.mkdocs] if hasattr(site, "mkdocs") else []
     del corpus, analysis, site
-    publish_site(project, staging)
+    publish_site(project, staging, *settings)
     timings["mkdocs_s"] = time.perf_counter() - begun
     announce("stage", "done")
     result = {

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 from pathlib import Path
 
@@ -15,6 +16,29 @@ from themesite.ingest.pipeline import parse_file
 REPO = Path(__file__).resolve().parent.parent
 SEEDS = sorted((REPO / "corpus" / "raw").glob("*.txt"))
 FIXTURES = REPO / "tests" / "fixtures"
+CHROMIUM = Path(os.environ.get("THEMESITE_CHROMIUM", "/usr/bin/chromium"))
+ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"]
+
+
+def require(available: bool, what: str) -> None:
+    """Skip without a browser tool on a developer machine; under CI (CI=true) fail."""
+    if available:
+        return
+    message = f"{what} is missing: run 'bash .ci/run' (it installs it)"
+    if os.environ.get("CI"):
+        pytest.fail(message)
+    pytest.skip(message)
+
+
+@pytest.fixture(scope="module")
+def browser():
+    """Debian's Chromium driven by Playwright, for the tests of what a reader sees."""
+    require(CHROMIUM.exists(), f"Chromium ({CHROMIUM})")
+    sync_api = pytest.importorskip("playwright.sync_api")
+    with sync_api.sync_playwright() as playwright:
+        instance = playwright.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
+        yield instance
+        instance.close()
 
 
 def parse(path: Path, config: IngestConfig | None = None):
@@ -40,14 +64,15 @@ def seeded_project(project: Path) -> Path:
     for seed in SEEDS:
         shutil.copy(seed, project / "corpus" / "raw" / seed.name)
     shutil.copy(REPO / "corpus" / "taxonomy.yml", project / "corpus" / "taxonomy.yml")
-    add_site_files(project)
     return project
 
 
-def add_site_files(project: Path) -> None:
-    """The templates and MkDocs config a project needs to build its site."""
-    shutil.copytree(REPO / "site_templates", project / "site_templates")
-    shutil.copy(REPO / "mkdocs.yml", project / "mkdocs.yml")
+def shipped_project(root: Path) -> Path:
+    """This repository's own project: the seed corpus with its settings (wording, labels).
+    Templates and the MkDocs configuration come from the package, as in any project."""
+    shutil.copytree(REPO / "corpus", root / "corpus")
+    shutil.copy(REPO / "themesite.yml", root / "themesite.yml")
+    return root
 
 
 class Cli:
@@ -83,7 +108,6 @@ def hostile_project(root: Path) -> Cli:
     blns = json.loads((FIXTURES / "hostile" / "blns.json").read_text("utf-8"))
     (root / "corpus" / "raw").mkdir(parents=True)
     shutil.copy(REPO / "corpus" / "taxonomy.yml", root / "corpus" / "taxonomy.yml")
-    add_site_files(root)
     export = root / "blns.csv"
     with export.open("w", newline="", encoding="utf-8") as handle:
         writer = csv.writer(handle)

@@ -8,7 +8,7 @@ import shutil
 
 import pytest
 
-from tests.conftest import FIXTURES, REPO, Cli
+from tests.conftest import FIXTURES, REPO, Cli, shipped_project
 from themesite.analyse.quotes import BuildError, Candidate, choose_quotes, is_whole_sentence
 
 TAXONOMY = """\
@@ -92,8 +92,7 @@ def test_known_answers_with_patterns_and_with_examples_only(small_project):
 
 @pytest.fixture(scope="module")
 def seed_findings(tmp_path_factory):
-    root = tmp_path_factory.mktemp("seeds")
-    shutil.copytree(REPO / "corpus", root / "corpus")
+    root = shipped_project(tmp_path_factory.mktemp("seeds"))
     cli = Cli(root)
     assert cli("analyse").exit_code == 0
     first = (root / "build" / "findings.json").read_bytes()
@@ -163,12 +162,14 @@ def test_evaluate_reports_model_baseline_and_words_only(seed_findings):
     assert all(t["predicted"] > 0 for t in words["themes"])
 
 
-def test_evaluate_rejects_unknown_ids(seed_findings, tmp_path):
+def test_evaluate_warns_of_labels_no_longer_in_the_corpus(seed_findings, tmp_path):
     root, _, _ = seed_findings
     labels = tmp_path / "labels.csv"
     labels.write_text("comment_id,themes\nc000000000000,silos\n", encoding="utf-8")
     result = Cli(root)("evaluate", "--labels", str(labels))
-    assert result.exit_code == 1 and "labels.csv:2: unknown comment id" in result.stderr
+    assert result.exit_code == 0, result.output
+    assert "labels.csv:2: comment 'c000000000000' is not in the corpus" in result.stderr
+    assert "none of the 1 coded comment(s) is in the corpus" in result.stdout
 
 
 def test_exports_of_assignments_and_themes(seed_findings):
@@ -210,7 +211,7 @@ def test_a_theme_with_only_a_description_finds_its_comments(small_project):
 
 
 def test_description_cues_are_its_clauses():
-    from themesite.analyse.nlp import build_pipeline
+    from themesite.analyse.pipeline import build_pipeline
     from themesite.analyse.stage import description_cues
 
     nlp = build_pipeline()

@@ -12,41 +12,25 @@ import functools
 import http.server
 import io
 import json
-import os
 import re
-import shutil
 import threading
 from pathlib import Path
 
 import pytest
 import yaml
 
-from tests.conftest import FIXTURES, REPO, Cli, add_site_files, hostile_project
+from tests.conftest import (
+    FIXTURES,
+    REPO,
+    Cli,
+    hostile_project,
+    require,
+    shipped_project,
+)
 
-CHROMIUM = Path(os.environ.get("THEMESITE_CHROMIUM", "/usr/bin/chromium"))
 AXE = REPO / ".ci" / "node_modules" / "axe-core" / "axe.min.js"
 ARTIFACTS = REPO / "test-artifacts"
-ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"]
 BLNS = json.loads((FIXTURES / "hostile" / "blns.json").read_text("utf-8"))
-
-
-def _require(available: bool, what: str) -> None:
-    if available:
-        return
-    message = f"{what} is missing: run 'bash .ci/run' (it installs it)"
-    if os.environ.get("CI"):
-        pytest.fail(message)
-    pytest.skip(message)
-
-
-@pytest.fixture(scope="module")
-def browser():
-    _require(CHROMIUM.exists(), f"Chromium ({CHROMIUM})")
-    sync_api = pytest.importorskip("playwright.sync_api")
-    with sync_api.sync_playwright() as playwright:
-        instance = playwright.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
-        yield instance
-        instance.close()
 
 
 class _QuietHandler(http.server.SimpleHTTPRequestHandler):
@@ -70,8 +54,7 @@ def _built(root: Path) -> Path:
 @pytest.fixture(scope="module")
 def seed_url(tmp_path_factory):
     root = tmp_path_factory.mktemp("browser-seeds")
-    shutil.copytree(REPO / "corpus", root / "corpus")
-    add_site_files(root)
+    shipped_project(root)
     server, url = _serve(_built(root))
     yield url, root
     server.shutdown()
@@ -195,7 +178,7 @@ def test_every_page_loads_without_errors_or_failed_requests(seed_url, reader):
 
 @pytest.mark.parametrize("path", ["index.html", "themes/silos.html"])
 def test_no_serious_accessibility_violations(seed_url, reader, path):
-    _require(AXE.exists(), f"axe-core ({AXE})")
+    require(AXE.exists(), f"axe-core ({AXE})")
     url, root = seed_url
     page = reader.page
     page.goto(url + path, wait_until="networkidle")

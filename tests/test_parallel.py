@@ -6,7 +6,7 @@ import shutil
 
 import pytest
 
-from tests.conftest import REPO, Cli, add_site_files
+from tests.conftest import REPO, Cli
 from themesite.config import IngestConfig
 from themesite.errors import InputError
 from themesite.ingest import pipeline
@@ -21,7 +21,6 @@ def _tree(folder):
 def _project(root):
     shutil.copytree(REPO / "corpus" / "raw", root / "corpus" / "raw")
     shutil.copy(REPO / "corpus" / "taxonomy.yml", root / "corpus" / "taxonomy.yml")
-    add_site_files(root)
     return root
 
 
@@ -42,16 +41,18 @@ def test_an_error_in_a_worker_names_the_file(tmp_path, monkeypatch):
     folder.mkdir()
     for seed in sorted((REPO / "corpus" / "raw").iterdir()):
         shutil.copy(seed, folder / seed.name)
-    (folder / "zz-binary.txt").write_bytes(bytes(range(256)) * 8)
+    # A file a format reads but cannot parse: an error even inside a folder, where a
+    # file no format recognises would only be skipped.
+    (folder / "zz-ragged.csv").write_text("thread,text\nt,a\nt,b,c\n", encoding="utf-8")
     paths = [(p, p.name) for p in sorted(folder.iterdir())]
     with pytest.raises(InputError) as caught:
         pipeline.ingest_files(paths, IngestConfig())
-    assert str(caught.value).startswith("zz-binary.txt")
+    assert str(caught.value).startswith("zz-ragged.csv:3")
     project = tmp_path / "project"
     (project / "corpus" / "raw").mkdir(parents=True)
     result = Cli(project)("add", str(folder))
     assert result.exit_code == 1
-    assert "zz-binary.txt" in result.stderr and "Traceback" not in result.stderr
+    assert "zz-ragged.csv:3" in result.stderr and "Traceback" not in result.stderr
     assert not (project / "corpus" / "threads").exists() or not list(
         (project / "corpus" / "threads").iterdir()
     )

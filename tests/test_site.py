@@ -11,7 +11,7 @@ from urllib.parse import urlsplit
 import lxml.html
 import pytest
 
-from tests.conftest import FIXTURES, REPO, Cli, add_site_files, hostile_project, snapshot
+from tests.conftest import FIXTURES, REPO, Cli, hostile_project, shipped_project, snapshot
 from themesite.render.pages import escape_text
 
 BLNS = json.loads((FIXTURES / "hostile" / "blns.json").read_text("utf-8"))
@@ -28,8 +28,7 @@ def _tree(folder: Path) -> dict[str, bytes]:
 @pytest.fixture(scope="module")
 def seed_site(tmp_path_factory):
     root = tmp_path_factory.mktemp("site")
-    shutil.copytree(REPO / "corpus", root / "corpus")
-    add_site_files(root)
+    shipped_project(root)
     result = Cli(root)("build")
     assert result.exit_code == 0, result.output
     return root
@@ -192,7 +191,6 @@ def test_themes_over_time_where_dates_exist(project):
     shutil.copy(
         FIXTURES / "polis" / "taxonomy-15-per-hour.yml", project / "corpus" / "taxonomy.yml"
     )
-    add_site_files(project)
     (project / "themesite.yml").write_text("analyse:\n  labels: none.csv\n", encoding="utf-8")
     result = cli("build")
     assert result.exit_code == 0, result.output
@@ -224,7 +222,6 @@ def test_large_corpus_pages_indexes_and_splits_long_threads(project):
         for t in range(450):
             writer.writerow([f"short {t:03d}", f"s{t}", "", f"voice{t % 40}", sentences[t % 4]])
     shutil.copy(REPO / "corpus" / "taxonomy.yml", project / "corpus" / "taxonomy.yml")
-    add_site_files(project)
     cli = Cli(project)
     assert cli("add", "--max-source-mb", "5", str(export)).exit_code == 0
     result = cli("build")
@@ -241,7 +238,6 @@ def test_large_corpus_pages_indexes_and_splits_long_threads(project):
 def test_articles_as_evidence_when_configured(tmp_path):
     root = tmp_path / "articles"
     shutil.copytree(REPO / "corpus", root / "corpus")
-    add_site_files(root)
     (root / "themesite.yml").write_text("analyse:\n  include_articles: true\n", encoding="utf-8")
     result = Cli(root)("build")
     assert result.exit_code == 0, result.output
@@ -269,7 +265,6 @@ def test_search_indexes_comments_once_and_only_under_the_configured_size(seed_si
     assert holding == {"threads"}
     root = tmp_path / "small-index"
     shutil.copytree(REPO / "corpus", root / "corpus")
-    add_site_files(root)
     (root / "themesite.yml").write_text("site:\n  search_comments: 10\n", encoding="utf-8")
     assert Cli(root)("build").exit_code == 0
     index = root / "site" / "search" / "search_index.json"

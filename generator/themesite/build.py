@@ -10,7 +10,7 @@ from __future__ import annotations
 import contextlib
 import json
 from collections.abc import Callable
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from themesite.config import AnalyseConfig, IngestConfig, Project, SiteConfig
@@ -21,8 +21,6 @@ from themesite.ingest.records import Thread
 
 FINDINGS = "findings.json"
 CACHE = Path("cache") / "nlp.sqlite"
-TEMPLATES = Path("site_templates")
-MKDOCS_CONFIG = Path("mkdocs.yml")
 
 
 @dataclass(frozen=True)
@@ -36,10 +34,15 @@ class IngestedCorpus:
 
 @dataclass(frozen=True)
 class RenderedSite:
-    """Markdown pages and download files by path under docs/, ready for MkDocs."""
+    """Markdown pages and download files by path under docs/, and the MkDocs settings to
+    build them with."""
 
     pages: dict[str, str]
     files: dict[str, bytes]
+    mkdocs: dict
+    #: Label rows that no longer apply (comment or theme gone): shown, never fatal, since
+    #: a build never needs human coding.
+    warnings: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -51,6 +54,8 @@ class BuildReport:
     pages: int = 0
     processed: int = 0  # texts that went through the NLP (the others came from the cache)
     cached: int = 0
+    mkdocs: dict = field(default_factory=dict)  # the settings the site was built with
+    warnings: tuple[str, ...] = ()  # from the render stage (human coding out of date)
 
 
 def ingest_stage(project: Project, config: IngestConfig) -> IngestedCorpus:
@@ -98,9 +103,14 @@ def project_taxonomy(project: Project, config: AnalyseConfig, taxonomy_path: Pat
     from themesite.analyse.taxonomy import load_taxonomy
 
     path = taxonomy_path or project.resolve(config.taxonomy)
+    # A project's own taxonomy is optional (discovered themes only); a file named on the
+    # command line must exist.
+    taxonomy = load_taxonomy(path, missing_ok=taxonomy_path is None)
+    if not taxonomy.path:
+        return taxonomy
     # Findings name the taxonomy relative to the project, so the site does not depend on
     # where the project folder is.
-    return replace(load_taxonomy(path), path=_shown(project, path))
+    return replace(taxonomy, path=_shown(project, path))
 
 
 def run_analysis(project: Project, config: AnalyseConfig, taxonomy, progress=None, threads=None):
@@ -188,14 +198,8 @@ def render_stage(
     from themesite.render.downloads import DICTIONARY, downloads
     from themesite.render.overview import DataPage, Discovery, DownloadFile, MethodPage
     from themesite.render.pages import render_pages
+    from themesite.render.site_files import assets, mkdocs_config, site_text, template_folders
 
-    for needed in (TEMPLATES, MKDOCS_CONFIG):
-        if not project.resolve(needed).exists():
-            raise CorpusError(
-                f"{project.resolve(needed)} does not exist",
-                "copy site_templates/ and mkdocs.yml from the themesite repository "
-                "into the project folder",
-            )
     threads = corpus.threads
     taxonomy = project.resolve(config.taxonomy)
     labels = project.resolve(config.labels)
@@ -204,9 +208,12 @@ def render_stage(
         comment_ids = {c.id for t in threads for c in t.comments}
         evaluation = evaluate_analysis(analysis, labels, comment_ids)
     files, listing = downloads(threads, analysis.findings, taxonomy, labels)
+    about = site_text(site_config, threads)
     attributions = sorted(
         {t.attributes["attribution"] for t in threads if "attribution" in t.attributes}
     )
+    if site_config.licence:
+        attributions.insert(0, site_config.licence)
     parameters = analysis.findings.parameters
     pages = render_pages(
         build_site(
@@ -214,14 +221,15 @@ def render_stage(
             threads,
             search_comments=corpus.check.comments <= site_config.search_comments,
         ),
-        project.resolve(TEMPLATES),
+        template_folders(project.root),
+        about=about,
         method=MethodPage(
             parameters=parameters,
             parameters_text=json.dumps(parameters, indent=2, sort_keys=True),
             discovery=Discovery.from_parameters(parameters),
             evaluation=evaluation,
             ledger=corpus.check.as_json()["ledger"],
-            taxonomy_text=taxonomy.read_text(encoding="utf-8"),
+            taxonomy_text=taxonomy.read_text(encoding="utf-8") if taxonomy.is_file() else "",
         ),
         data=DataPage(
             files=tuple(DownloadFile(**item) for item in listing),
@@ -230,14 +238,18 @@ def render_stage(
         ),
         threads=threads,
     )
-    for asset, folder in (("themesite.css", "stylesheets"), ("themesite.js", "javascripts")):
-        files[f"{folder}/{asset}"] = project.resolve(TEMPLATES / asset).read_bytes()
-    return RenderedSite(pages=pages, files=files)
+    files.update(assets(project.root))
+    return RenderedSite(
+        pages=pages,
+        files=files,
+        mkdocs=mkdocs_config(project.root, about),
+        warnings=tuple(evaluation["warnings"]) if evaluation else (),
+    )
 
 
 def site_stage(project: Project, site: RenderedSite) -> None:
     """Build the rendered site with MkDocs (strict) and swap it into build/docs and site/."""
-    publish_site(project, stage_site(project, site))
+    publish_site(project, stage_site(project, site), site.mkdocs)
 
 
 def stage_site(project: Project, site: RenderedSite) -> Path:
@@ -247,11 +259,11 @@ def stage_site(project: Project, site: RenderedSite) -> Path:
     return stage_docs(site.pages, site.files, project.build / "docs")
 
 
-def publish_site(project: Project, staging: Path) -> None:
+def publish_site(project: Project, staging: Path, mkdocs: dict) -> None:
     """Build the staged site with MkDocs (strict) and swap it into build/docs and site/."""
     from themesite.render.site import publish
 
-    publish(project.resolve(MKDOCS_CONFIG), staging, project.build / "docs", project.root / "site")
+    publish(mkdocs, staging, project.build / "docs", project.root / "site")
 
 
 def build(
@@ -272,10 +284,12 @@ def build(
         pages=len(site.pages),
         processed=analysis.processed,
         cached=analysis.cached,
+        mkdocs=site.mkdocs,
+        warnings=site.warnings,
     )
     staging = stage_site(project, site)
     # MkDocs holds every page of the site in memory while it builds: the corpus, the
     # findings and the rendered pages need not stay beside them.
     del corpus, analysis, site
-    publish_site(project, staging)
+    publish_site(project, staging, report.mkdocs)
     return report

@@ -8,6 +8,7 @@ Library errors (`ThemesiteError`) become one line on stderr and exit code 1;
 from __future__ import annotations
 
 import json
+import logging
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -16,10 +17,12 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 
 from themesite import __version__
 from themesite.config import Project, load_analyse_config, load_ingest_config, load_site_config
 from themesite.errors import ThemesiteError
+from themesite.scaffold import require_project
 
 if TYPE_CHECKING:
     from themesite.ingest.check import CheckReport
@@ -59,6 +62,19 @@ def _main(
 ) -> None:
     _State.project = Project(project)
     _State.debug = debug
+    library = logging.getLogger("themesite")
+    if not any(isinstance(h, _Notices) for h in library.handlers):
+        library.addHandler(_Notices(logging.WARNING))
+
+
+class _Notices(logging.Handler):
+    """The library's notices (logger 'themesite') as one 'warning:' line each on stderr,
+    like every other warning the commands print."""
+
+    def emit(self, record: logging.LogRecord) -> None:
+        err.print(
+            f"[yellow]warning:[/] {escape(record.getMessage())}", highlight=False, soft_wrap=True
+        )
 
 
 @contextmanager
@@ -108,6 +124,24 @@ MaxSizeOption = Annotated[
 
 
 @app.command()
+def init(
+    folder: Annotated[Path, typer.Argument(help="The new project's folder.")] = Path("."),
+) -> None:
+    """Start a project: corpus/raw/, a taxonomy with no themes yet, and themesite.yml."""
+    from themesite.scaffold import init_project
+
+    with _errors():
+        created = init_project(folder)
+    for name in created:
+        out.print(f"created {folder / name}", highlight=False)
+    out.print(
+        f"next: themesite --project {folder} add FILE_OR_FOLDER, "
+        f"then themesite --project {folder} build",
+        highlight=False,
+    )
+
+
+@app.command()
 def add(
     files: Annotated[list[Path], typer.Argument(help="Source files or folders to add.")],
     strict: StrictOption = None,
@@ -124,6 +158,10 @@ def add(
         report = add_sources(_State.project, files, config)
     for line in report.unchanged:
         err.print(f"unchanged: {line}", highlight=False, soft_wrap=True)
+    for line in report.ignored:
+        err.print(f"ignored: {line}", highlight=False, soft_wrap=True, markup=False)
+    for line in report.skipped:
+        err.print(f"skipped: {line}", highlight=False, soft_wrap=True, markup=False)
     for warning in report.warnings:
         err.print(f"[yellow]warning:[/] {warning}", highlight=False, soft_wrap=True)
     for thread in report.added:
@@ -143,11 +181,8 @@ def ingest(
     from themesite.ingest.corpus import rebuild
     from themesite.ingest.pipeline import raw_files
 
-    for line in report.ignored:
-        err.print(f"ignored: {line}", highlight=False, soft_wrap=True, markup=False)
-    for line in report.skipped:
-        err.print(f"skipped: {line}", highlight=False, soft_wrap=True, markup=False)
     with _errors():
+        require_project(_State.project)
         project = _State.project
         config = load_ingest_config(
             project, strict=strict, encoding=encoding, max_source_mb=max_source_mb
@@ -170,6 +205,7 @@ def check(
     from themesite.ingest.check import check_corpus
 
     with _errors():
+        require_project(_State.project)
         config = load_ingest_config(_State.project, strict=strict)
         report = check_corpus(_State.project)
     if as_json:
@@ -240,6 +276,7 @@ def build(
     from themesite.build import build as run_build
 
     with _errors():
+        require_project(_State.project)
         ingest = load_ingest_config(_State.project, strict=strict)
         report = run_build(
             _State.project,
@@ -259,7 +296,7 @@ def build(
     )
     out.print(f"findings: {report.themes} themes in {report.findings_path}", highlight=False)
     out.print(f"site: {report.pages} pages built into site/", highlight=False)
-    for warning in check_report.warnings:
+    for warning in [*check_report.warnings, *report.warnings]:
         err.print(f"[yellow]warning:[/] {warning}", highlight=False, soft_wrap=True)
 
 
@@ -270,12 +307,13 @@ def serve(
     """Build, then preview the site with live reload (rebuild with 'themesite build')."""
     from mkdocs.commands.serve import serve as mkdocs_serve
 
-    from themesite.build import MKDOCS_CONFIG
     from themesite.build import build as run_build
+    from themesite.render.site import mkdocs_options
 
     with _errors():
+        require_project(_State.project)
         project = _State.project
-        run_build(
+        report = run_build(
             project,
             load_ingest_config(project),
             load_analyse_config(project),
@@ -283,11 +321,9 @@ def serve(
         )
     out.print(f"serving http://127.0.0.1:{port}/ (Ctrl-C to stop)", highlight=False)
     mkdocs_serve(
-        str(project.resolve(MKDOCS_CONFIG)),
-        docs_dir=str(project.build / "docs"),
+        **mkdocs_options(report.mkdocs, project.build / "docs"),
         dev_addr=f"127.0.0.1:{port}",
         livereload=True,
-        strict=True,
     )
 
 
@@ -300,6 +336,7 @@ def analyse(
     from themesite.ingest.store import read_threads
 
     with _errors():
+        require_project(_State.project)
         config = load_analyse_config(_State.project, engine=engine, scheduler=scheduler)
         # The Dask engine's workers read the corpus; here it is read only to run locally.
         threads = read_threads(_State.project.threads) if config.engine == "local" else None
@@ -338,11 +375,16 @@ def evaluate(
     from themesite.analyse.evaluate import evaluate_project
 
     with _errors():
+        require_project(_State.project)
         config = load_analyse_config(_State.project)
         report = evaluate_project(_State.project, config, labels, taxonomy)
+    for warning in report["warnings"]:
+        err.print(f"[yellow]warning:[/] {warning}", highlight=False, soft_wrap=True)
     if as_json:
         sys.stdout.write(json.dumps(report, ensure_ascii=False, indent=2) + "\n")
         return
+    if report["note"]:
+        out.print(f"No evaluation: {report['note']}.", highlight=False)
     for result in report["results"]:
         out.print(
             f"{result['name']}: micro F1 {result['micro']['f1']:.3f} "

@@ -62,7 +62,7 @@ class AnalyseConfig:
     taxonomy: str = "corpus/taxonomy.yml"
     """The taxonomy file, relative to the project folder (or absolute)."""
 
-    labels: str = "corpus/labels/seeds.csv"
+    labels: str = "corpus/labels/labels.csv"
     """The human coding that `themesite evaluate` compares against."""
 
     pipeline: str = "blank:en"
@@ -110,6 +110,21 @@ class AnalyseConfig:
 
 @dataclass(frozen=True)
 class SiteConfig:
+    title: str = ""
+    """The site's name, in every page's title bar; empty: the thread's title when the
+    corpus has one thread, else a name that counts its threads."""
+
+    description: str = ""
+    """One or two sentences on what the corpus is, under the Findings heading and in the
+    pages' meta description; empty: one made from the corpus's size and thread titles."""
+
+    author: str = ""
+    """Who made the report (the pages' author meta tag); empty: none."""
+
+    licence: str = ""
+    """Licence and attribution of the corpus, in every page's footer and on the Data page;
+    empty: the attributions the sources carry (Polis exports carry theirs)."""
+
     search_comments: int = 20_000
     """Put comment text in the site's search index while the corpus has at most this many
     comments; above it, titles, articles, themes, quotes and names stay searchable and

@@ -45,6 +45,7 @@ from themesite.analyse.naming import SPELLING_MEMBERS, WordRarity, name_groups
 from themesite.analyse.parts import Part
 from themesite.analyse.records import ASSIGNED, DISCOVERED, Assignment, Evidence, Theme
 from themesite.ingest.text import slugify
+from themesite.wording import count
 
 #: Fewer content lemmas than this ("Great post, Luca") cannot carry a theme.
 MIN_LEMMAS = 3
@@ -175,7 +176,7 @@ def discover_themes(
     ceiling = min(settings.k_max, len(fit) // settings.min_size, distinct)
     ks = _candidate_ks(max(2, settings.k_min), ceiling, sampled=len(fit) > SCAN)
     if not ks:
-        report["dropped"] = [f"{usable} statements to cluster: too few for two themes"]
+        report["dropped"] = [f"{count(usable, 'statement')} to cluster: too few for two themes"]
         return [], report
     shuffled_counts = binary(
         vocabulary.count(_shuffle([lemmas[i] for i in fit], settings.seed)), columns
@@ -250,7 +251,7 @@ def _keep(clusters, sizes: np.ndarray, floor: float, settings: DiscoverSettings)
         reason = _reject(members, coherence, floor, settings)
         if reason:
             size = int(sizes[label])
-            dropped.append((size, f"a cluster of {size} statements: {reason}"))
+            dropped.append((size, f"a cluster of {count(size, 'statement')}: {reason}"))
         else:
             kept.append((label, members, coherence))
     return kept, [why for _, why in sorted(dropped, key=lambda d: (-d[0], d[1]))]
@@ -341,9 +342,9 @@ def _theme(label: int, members: Sequence[Member], coherence: float, terms, k: in
     slug = slugify(" ".join(heading), max_length=80)  # "für" is "fur", not "f-r"
     comments = len({m.comment_id for m in members})
     authors = len({m.author for m in members if m.author})
-    by = f" by {authors} contributor{'s' if authors != 1 else ''}" if authors else ""
+    by = f" by {count(authors, 'contributor')}" if authors else ""
     description = (
-        f"{len(members)} statements from {comments} comments{by}, "
+        f"{count(len(members), 'statement')} from {count(comments, 'comment')}{by}, "
         f"marked by the words {', '.join(terms[:5])}: one of {k} clusters of the statements "
         "the taxonomy leaves unexplained (k chosen by silhouette above a shuffled corpus), "
         f"kept for a coherence of {coherence:.2f} against {floor:.2f} by chance."

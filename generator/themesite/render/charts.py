@@ -2,50 +2,63 @@
 
 Labels are XML-escaped corpus or taxonomy text; every chart has a <title> and <desc>
 for screen readers, and its page shows the same numbers as a table beside it.
+
+An SVG with a viewBox scales its text with its width, so sizes are chosen for the
+narrowest column the site promises to read well in (PHONE_COLUMN_PX, a 390 px phone):
+the prevalence chart is drawn narrow enough that its text stays at or above
+MIN_TEXT_PX there; a heatmap's grid cannot shrink that far, so it stops shrinking at
+MIN_TEXT_PX (a min-width) and scrolls inside its figure instead. Labels are shortened
+at word boundaries only, so a theme name is never cut mid-word.
 """
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 from xml.sax.saxutils import escape
 
-BAR_HEIGHT, GAP, LABEL_WIDTH, BAR_WIDTH, VALUE_WIDTH = 22, 8, 300, 360, 70
+MIN_TEXT_PX, PHONE_COLUMN_PX = 11, 358
 SEEDED_COLOUR, DISCOVERED_COLOUR = "#3f51b5", "#009688"
+#: Average advance of a character of the page's sans-serif font, in ems: an estimate
+#: that sizes label margins (a generous one, so labels are not clipped).
+CHAR_EM = 0.56
+
+#: 14 px text in a 420-unit viewBox renders at 14 * 358 / 420 = 11.9 px on a phone.
+BAR_FONT, BAR_CHART_WIDTH, BAR_HEIGHT, ROW_HEIGHT, VALUE_ROOM = 14, 420, 12, 46, 96
 
 
 def prevalence_chart(rows: Sequence[tuple[str, str, float, int]]) -> str:
-    """Horizontal bars: (label, kind, share of comments, comments) per theme."""
-    height = len(rows) * (BAR_HEIGHT + GAP) + GAP + 20
-    width = LABEL_WIDTH + BAR_WIDTH + VALUE_WIDTH
+    """Bars under their labels: (label, kind, share of comments, comments) per theme.
+
+    Each label gets the chart's whole width (less the value) instead of a column beside
+    its bar, which is what keeps the chart narrow; the faint track behind a bar is 100%.
+    """
+    width, height = BAR_CHART_WIDTH, len(rows) * ROW_HEIGHT + 4
+    limit = int((width - VALUE_ROOM) / (BAR_FONT * CHAR_EM))
     parts = [
-        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" '
-        f'width="100%" role="img" aria-labelledby="ts-prevalence-title ts-prevalence-desc" '
-        f'class="ts-svg">',
+        _open("ts-prevalence", width, height),
         '<title id="ts-prevalence-title">Theme prevalence</title>',
         '<desc id="ts-prevalence-desc">Share of analysed comments assigned each theme; '
         "seeded themes in blue, discovered themes in teal.</desc>",
     ]
     for i, (label, kind, share, comments) in enumerate(rows):
-        y = GAP + i * (BAR_HEIGHT + GAP)
+        y = i * ROW_HEIGHT
         colour = SEEDED_COLOUR if kind == "seeded" else DISCOVERED_COLOUR
-        text = _short(label, 42)
-        parts.append(
-            f'<text x="{LABEL_WIDTH - 8}" y="{y + 16}" text-anchor="end" font-size="13" '
-            f'fill="currentColor">{escape(text)}</text>'
-        )
-        parts.append(
-            f'<rect x="{LABEL_WIDTH}" y="{y}" width="{max(share * BAR_WIDTH, 1):.1f}" '
-            f'height="{BAR_HEIGHT}" fill="{colour}"/>'
-        )
-        parts.append(
-            f'<text x="{LABEL_WIDTH + max(share * BAR_WIDTH, 1) + 6:.1f}" y="{y + 16}" '
-            f'font-size="13" fill="currentColor">{share * 100:.0f}% ({comments})</text>'
-        )
+        parts += [
+            f'<text x="0" y="{y + 15}" font-size="{BAR_FONT}" fill="currentColor">'
+            f"{escape(_short(label, limit))}</text>",
+            f'<text x="{width}" y="{y + 15}" text-anchor="end" font-size="{BAR_FONT}" '
+            f'fill="currentColor">{share * 100:.0f}% ({comments})</text>',
+            f'<rect x="0" y="{y + 22}" width="{width}" height="{BAR_HEIGHT}" '
+            f'fill="currentColor" fill-opacity="0.08"/>',
+            f'<rect x="0" y="{y + 22}" width="{max(share * width, 1):.1f}" '
+            f'height="{BAR_HEIGHT}" fill="{colour}"/>',
+        ]
     parts.append("</svg>")
     return "\n".join(parts)
 
 
-CELL, ROW_LABEL, COLUMN_LABEL = 34, 300, 150
+CELL, HEAT_FONT, ROW_LIMIT, COLUMN_LIMIT, SLANT = 34, 13, 42, 24, 55
 
 
 def heatmap(
@@ -58,29 +71,33 @@ def heatmap(
 ) -> str:
     """A matrix of counts: darker cells hold more; every cell also shows its number."""
     peak = max((v for row in values for v in row), default=0) or 1
-    width = ROW_LABEL + CELL * len(columns) + COLUMN_LABEL  # room for the slanted last label
-    height = COLUMN_LABEL + CELL * len(rows) + 10
+    row_labels = [_short(row, ROW_LIMIT) for row in rows]
+    column_labels = [_short(column, COLUMN_LIMIT) for column in columns]
+    left = 12 + _text_width(row_labels)
+    slanted = _text_width(column_labels)
+    top = 12 + math.ceil(slanted * math.sin(math.radians(SLANT)))
+    right = max(0, math.ceil(slanted * math.cos(math.radians(SLANT))) - CELL // 2) + 8
+    width = left + CELL * len(columns) + right
+    height = top + CELL * len(rows) + 10
     parts = [
-        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" '
-        f'width="100%" role="img" aria-labelledby="{chart_id}-title {chart_id}-desc" '
-        f'class="ts-svg">',
+        _open(chart_id, width, height, min_width=math.ceil(width * MIN_TEXT_PX / HEAT_FONT)),
         f'<title id="{chart_id}-title">{escape(title)}</title>',
         f'<desc id="{chart_id}-desc">{escape(description)}</desc>',
     ]
-    for j, column in enumerate(columns):
-        x = ROW_LABEL + j * CELL + CELL / 2
+    for j, column in enumerate(column_labels):
+        x = left + j * CELL + CELL / 2
         parts.append(
-            f'<text transform="translate({x:.1f},{COLUMN_LABEL - 6}) rotate(-55)" '
-            f'font-size="12" fill="currentColor">{escape(_short(column, 24))}</text>'
+            f'<text transform="translate({x:.1f},{top - 6}) rotate(-{SLANT})" '
+            f'font-size="{HEAT_FONT}" fill="currentColor">{escape(column)}</text>'
         )
-    for i, (row, cells) in enumerate(zip(rows, values, strict=True)):
-        y = COLUMN_LABEL + i * CELL
+    for i, (row, cells) in enumerate(zip(row_labels, values, strict=True)):
+        y = top + i * CELL
         parts.append(
-            f'<text x="{ROW_LABEL - 8}" y="{y + CELL / 2 + 4:.1f}" text-anchor="end" '
-            f'font-size="12" fill="currentColor">{escape(_short(row, 42))}</text>'
+            f'<text x="{left - 8}" y="{y + CELL / 2 + 4:.1f}" text-anchor="end" '
+            f'font-size="{HEAT_FONT}" fill="currentColor">{escape(row)}</text>'
         )
         for j, value in enumerate(cells):
-            x = ROW_LABEL + j * CELL
+            x = left + j * CELL
             opacity = 0.08 + 0.92 * value / peak if value else 0.03
             parts.append(
                 f'<rect x="{x}" y="{y}" width="{CELL - 2}" height="{CELL - 2}" '
@@ -90,11 +107,31 @@ def heatmap(
                 colour = "#ffffff" if value / peak > 0.5 else "currentColor"
                 parts.append(
                     f'<text x="{x + CELL / 2 - 1:.1f}" y="{y + CELL / 2 + 4:.1f}" '
-                    f'text-anchor="middle" font-size="11" fill="{colour}">{value}</text>'
+                    f'text-anchor="middle" font-size="{HEAT_FONT}" fill="{colour}">{value}</text>'
                 )
     parts.append("</svg>")
     return "\n".join(parts)
 
 
+def _open(chart_id: str, width: int, height: int, min_width: int | None = None) -> str:
+    """The <svg> tag: drawn at its own size, shrunk by CSS (max-width) only down to min_width."""
+    style = f' style="min-width: {min_width}px"' if min_width else ""
+    return (
+        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" '
+        f'width="{width}" height="{height}"{style} role="img" '
+        f'aria-labelledby="{chart_id}-title {chart_id}-desc" class="ts-svg">'
+    )
+
+
+def _text_width(labels: Sequence[str]) -> int:
+    return math.ceil(max((len(label) for label in labels), default=0) * HEAT_FONT * CHAR_EM)
+
+
 def _short(label: str, limit: int) -> str:
-    return label if len(label) <= limit else label[: limit - 1] + "…"
+    """`label` in at most `limit` characters, cut at a space (mid-word only for one long word)."""
+    if len(label) <= limit:
+        return label
+    cut = label[: limit - 1]
+    if label[limit - 1] != " " and " " in cut:
+        cut = cut.rsplit(" ", 1)[0]
+    return cut.rstrip(" /,;:-") + "…"

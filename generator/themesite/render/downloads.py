@@ -56,8 +56,9 @@ def downloads(
             findings_to_json(findings).encode("utf-8"),
             "Everything this site reports, as one JSON document.",
         ),
-        "taxonomy.yml": (taxonomy.read_bytes(), "The taxonomy the themes were defined by."),
     }
+    if taxonomy.is_file():
+        files["taxonomy.yml"] = (taxonomy.read_bytes(), "The taxonomy the themes were defined by.")
     if labels is not None and labels.exists():
         files["labels.csv"] = (labels.read_bytes(), "The human coding used for agreement.")
     contents = {f"{FOLDER}/{name}": data for name, (data, _) in files.items()}

@@ -13,6 +13,7 @@ from markupsafe import Markup
 
 from themesite.render.context import ThemeRow
 from themesite.render.matrices import Matrix
+from themesite.render.site_files import SiteText
 
 
 @dataclass(frozen=True)
@@ -23,6 +24,7 @@ class Chart:
 
 @dataclass(frozen=True)
 class HomePage:
+    about: SiteText
     headlines: tuple[str, ...]
     chart: Markup
     rows: tuple[ThemeRow, ...]

@@ -7,6 +7,7 @@ uses StrictUndefined, so a typo in a template is an error, not an empty string.
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from pathlib import Path
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
@@ -26,11 +27,15 @@ from themesite.render.overview import (
     PagerLink,
     ThemeIndexPage,
 )
+from themesite.render.site_files import SiteText
+from themesite.wording import count, plural
 
 
-def environment(templates: Path) -> Environment:
+def environment(templates: Sequence[Path]) -> Environment:
+    """Templates are looked up in `templates` in order: a project's own folder comes
+    before the package's defaults, so it overrides any template by name."""
     env = Environment(
-        loader=FileSystemLoader(templates),
+        loader=FileSystemLoader(list(templates)),
         autoescape=True,
         finalize=escape_text,
         undefined=StrictUndefined,
@@ -39,6 +44,7 @@ def environment(templates: Path) -> Environment:
         keep_trailing_newline=True,
     )
     env.globals["zip"] = zip
+    env.filters["count"] = count
     return env
 
 
@@ -59,34 +65,38 @@ def headlines(findings: Findings) -> list[str]:
     """The findings in plain sentences, generated from the numbers."""
     analysed = findings.corpus.get("comments", 0)
     ranked = sorted(findings.themes, key=lambda t: (-t.comments, t.theme.id))
+    contributors = findings.corpus.get("contributors", 0)
     sentences = [
-        f"{findings.corpus.get('contributors', 0)} contributors wrote {analysed} comments "
+        f"{count(contributors, 'contributor')} wrote {count(analysed, 'comment')} "
         f"in {findings.corpus.get('threads_with_comments', 0)} of the corpus's "
-        f"{findings.corpus.get('threads', 0)} threads."
+        f"{count(findings.corpus.get('threads', 0), 'thread')}."
     ]
     seeded = [t for t in ranked if t.theme.kind == "seeded" and t.comments]
     if seeded:
         top = seeded[0]
         sentences.append(
             f"The most prevalent seeded theme is {top.theme.label}: {top.comments} of "
-            f"{analysed} comments ({top.comments / max(analysed, 1):.0%}), "
-            f"from {top.contributors} contributors in {len(top.threads)} threads."
+            f"{count(analysed, 'comment')} ({top.comments / max(analysed, 1):.0%}), "
+            f"from {count(top.contributors, 'contributor')} "
+            f"in {count(len(top.threads), 'thread')}."
         )
     for item in seeded[1:]:
         sentences.append(
-            f"{item.theme.label} comes up in {item.comments} comments "
-            f"from {item.contributors} contributors."
+            f"{item.theme.label} comes up in {count(item.comments, 'comment')} "
+            f"from {count(item.contributors, 'contributor')}."
         )
     discovered = [t for t in ranked if t.theme.kind == "discovered"]
     if discovered:
         names = ", ".join(t.theme.label for t in discovered[:3])
+        largest = ": " if len(discovered) == 1 else "; the largest are "
         sentences.append(
-            f"Clustering found {len(discovered)} further themes; the largest are {names}."
+            f"Clustering found {count(len(discovered), 'further theme')}{largest}{names}."
         )
     cover = findings.coverage
+    assigned = cover.get("assigned", 0)
     sentences.append(
-        f"{cover.get('assigned', 0)} comments carry at least one theme, "
-        f"{cover.get('ambiguous', 0)} only ambiguous evidence, "
+        f"{count(assigned, 'comment')} {plural(assigned, 'carries', 'carry')} "
+        f"at least one theme, {cover.get('ambiguous', 0)} only ambiguous evidence, "
         f"and {cover.get('unassigned', 0)} none."
     )
     return sentences
@@ -103,7 +113,8 @@ def _chart(matrix: Matrix | None) -> Chart | None:
 
 def render_pages(
     site: Site,
-    templates: Path,
+    templates: Sequence[Path],
+    about: SiteText,
     method: MethodPage,
     data: DataPage,
     threads=(),
@@ -114,6 +125,7 @@ def render_pages(
     rows = tuple(sorted(site.theme_rows.values(), key=lambda r: (-r.comments, r.link.label)))
     chart = prevalence_chart([(r.link.label, r.kind, r.share, r.comments) for r in rows])
     home = HomePage(
+        about=about,
         headlines=tuple(headlines(findings)),
         chart=Markup(chart),
         rows=rows,

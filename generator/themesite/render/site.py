@@ -42,18 +42,34 @@ def stage_docs(pages: dict[str, str], files: dict[str, bytes], docs_dir: Path) -
     return staging
 
 
-def publish(config_file: Path, staging: Path, docs_dir: Path, site_dir: Path) -> None:
+def publish(settings: dict, staging: Path, docs_dir: Path, site_dir: Path) -> None:
     """Build the staged docs with MkDocs strictly, then swap docs and site in; the staging
     folder is gone afterwards whatever happened."""
     try:
-        _mkdocs(config_file, staging / "docs", staging / "site")
+        _mkdocs(settings, staging / "docs", staging / "site")
         _swap(staging / "docs", docs_dir)
         _swap(staging / "site", site_dir)
     finally:
         shutil.rmtree(staging, ignore_errors=True)
 
 
-def _mkdocs(config_file: Path, docs: Path, site: Path) -> None:
+def mkdocs_options(settings: dict, docs: Path, site: Path | None = None) -> dict:
+    """`load_config` arguments for `settings`: they are given in full, and the package's
+    default file only stands in as the configuration file MkDocs asks for."""
+    from themesite.render.site_files import MKDOCS, default_folder
+
+    options = {
+        **settings,
+        "config_file": str(default_folder() / MKDOCS),
+        # MkDocs reads relative paths from the configuration file's folder.
+        "docs_dir": str(docs.resolve()),
+    }
+    if site is not None:
+        options["site_dir"] = str(site.resolve())
+    return options
+
+
+def _mkdocs(settings: dict, docs: Path, site: Path) -> None:
     import logging
 
     from mkdocs.commands.build import build
@@ -64,8 +80,7 @@ def _mkdocs(config_file: Path, docs: Path, site: Path) -> None:
     os.environ["SOURCE_DATE_EPOCH"] = SOURCE_DATE_EPOCH
     logging.getLogger("mkdocs").setLevel(logging.WARNING)
     try:
-        config = load_config(str(config_file), docs_dir=str(docs), site_dir=str(site), strict=True)
-        build(config)
+        build(load_config(**mkdocs_options(settings, docs, site)))
     except (MkDocsException, SystemExit) as exc:
         raise SiteBuildError(
             f"MkDocs could not build the site: {exc}",

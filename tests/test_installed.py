@@ -1,0 +1,149 @@
+"""themesite as a researcher gets it: a wheel installed in a new virtual environment, run
+in a folder outside this repository, on texts nobody here wrote a taxonomy for.
+
+Nothing of the repository is importable there, so the templates, the stylesheet, the
+search shim and the MkDocs configuration must all come from the wheel.
+"""
+
+from __future__ import annotations
+
+import csv
+import os
+import shutil
+import subprocess
+import sys
+import venv
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import FIXTURES, REPO
+
+POLIS = FIXTURES / "polis" / "15-per-hour-seattle"
+
+
+def _run(args: list[str], cwd: Path, env: dict[str, str]) -> subprocess.CompletedProcess:
+    result = subprocess.run(args, cwd=cwd, env=env, capture_output=True, text=True, timeout=900)
+    assert result.returncode == 0, (args, result.stdout[-2000:], result.stderr[-2000:])
+    return result
+
+
+@pytest.fixture(scope="module")
+def installed(tmp_path_factory) -> tuple[Path, dict[str, str]]:
+    """A new virtual environment with themesite installed from a freshly built wheel."""
+    work = tmp_path_factory.mktemp("installed")
+    env = {k: v for k, v in os.environ.items() if k not in {"PYTHONPATH", "VIRTUAL_ENV"}}
+    wheels = work / "wheels"
+    _run(
+        [sys.executable, "-m", "pip", "wheel", "--no-deps", "-q", "-w", str(wheels), str(REPO)],
+        work,
+        env,
+    )
+    (wheel,) = wheels.glob("themesite-*.whl")
+    environment = work / "venv"
+    venv.create(environment, with_pip=True)
+    python = environment / "bin" / "python"
+    _run([str(python), "-m", "pip", "install", "-q", str(wheel)], work, env)
+    env["PATH"] = f"{environment / 'bin'}{os.pathsep}{env.get('PATH', '')}"
+    return environment, env
+
+
+def test_the_wheel_carries_the_site_files(installed):
+    environment, env = installed
+    found = _run(
+        [
+            str(environment / "bin" / "python"),
+            "-c",
+            "import themesite.site_templates as t, pathlib; p = pathlib.Path(t.__file__).parent;"
+            "print(p); print(sorted(x.name for x in p.iterdir()))",
+        ],
+        environment,
+        env,
+    ).stdout
+    assert str(environment) in found.splitlines()[0]
+    for name in ("index.md.j2", "themesite.css", "mkdocs.yml", "vendor"):
+        assert f"'{name}'" in found
+
+
+def test_init_add_build_then_a_theme_outside_the_repository(installed, tmp_path, browser):
+    _, env = installed
+    work = tmp_path / "desk"
+    work.mkdir()
+    assert REPO not in work.parents
+    # A Polis conversation folder as published, with the files themesite does not use.
+    export = work / "downloads" / "15-per-hour-seattle"
+    shutil.copytree(POLIS, export)
+    (export / "stats-history.csv").write_text("n-comments,n-visitors\n1,2\n", encoding="utf-8")
+    (export / "comment-groups.csv").write_text("comment-id,comment\n0,x\n", encoding="utf-8")
+    # A survey export without authors.
+    survey = work / "downloads" / "survey.csv"
+    with survey.open("w", newline="", encoding="utf-8") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(["thread", "text"])
+        for answer in (
+            "The bus to the clinic comes once an hour, so every appointment costs a morning.",
+            "Parking at the clinic is impossible and the fines keep rising every year.",
+            "The bus timetable changed again and nobody told the people who depend on it.",
+            "Evening buses stop at eight, which makes night shifts impossible without a car.",
+            "The clinic car park is full by nine and the street parking is for residents.",
+            "A cheaper monthly bus pass would help more than any new road.",
+        ):
+            writer.writerow(["Getting to the clinic", answer])
+
+    def themesite(*args: str) -> subprocess.CompletedProcess:
+        return _run(["themesite", *args], work, env)
+
+    themesite("init", "study")
+    added = themesite("--project", "study", "add", str(export))
+    assert "ignored:" in added.stderr and "stats-history.csv" in added.stderr
+    themesite("--project", "study", "add", str(survey))
+    raw = work / "study" / "corpus" / "raw" / "15-per-hour-seattle"
+    assert (raw / "participants-votes.csv").read_bytes() == (
+        POLIS / "participants-votes.csv"
+    ).read_bytes()
+    first = themesite("--project", "study", "build")
+    assert "site:" in first.stdout
+    site = work / "study" / "site"
+    findings = (work / "study" / "build" / "findings.json").read_text("utf-8")
+    assert '"kind": "discovered"' in findings and '"kind": "seeded"' not in findings
+
+    taxonomy = work / "study" / "corpus" / "taxonomy.yml"
+    taxonomy.write_text(
+        "version: 1\n"
+        "themes:\n"
+        "  - id: getting-there\n"
+        "    label: Getting there\n"
+        "    description: >\n"
+        "      Buses, timetables, parking and what it costs to reach a place.\n",
+        encoding="utf-8",
+    )
+    themesite("--project", "study", "build")
+    assert (site / "themes" / "getting-there.html").exists()
+    _check_in_chromium(browser, site)
+
+
+def _check_in_chromium(browser, site: Path) -> None:
+    """Every page loads from disk without errors, and search finds a word of the corpus."""
+    page = browser.new_page(viewport={"width": 1280, "height": 900})
+    errors: list[str] = []
+    outside: list[str] = []
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+    page.on(
+        "request",
+        lambda r: None if r.url.startswith(("file:", "data:", "blob:")) else outside.append(r.url),
+    )
+    # 404.html is for web servers, which show it at any depth: its links are root-relative.
+    for path in sorted(p for p in site.rglob("*.html") if p.name != "404.html"):
+        page.goto(path.as_uri())
+        assert page.locator("h1").count() >= 1, path
+    page.goto((site / "index.html").as_uri())
+    search = page.locator("input.md-search__input")
+    search.click()
+    search.press_sequentially("timetable", delay=50)
+    results = page.locator(".md-search-result__link")
+    results.first.wait_for(timeout=30000)
+    assert any("timetable" in text.lower() for text in results.all_inner_texts())
+    assert not errors, errors[:3]
+    assert not outside, outside[:3]
+    page.close()
