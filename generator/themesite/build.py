@@ -273,6 +273,10 @@ def build(
     site_config: SiteConfig | None = None,
 ) -> BuildReport:
     """The whole pipeline: ingest -> analyse -> render -> build."""
+    from themesite.render.site_files import SiteText, mkdocs_config
+
+    # The project's mkdocs.yml is checked first: a mistake there should not cost an analysis.
+    mkdocs_config(project.root, SiteText(title="", description=""))
     corpus = ingest_stage(project, ingest)
     analysis = analyse_stage(project, analyse, threads=corpus.threads)
     site = render_stage(project, analyse, analysis, corpus, site_config)
