@@ -69,7 +69,7 @@ def incremental(root: Path, extra: Path) -> dict:
     cold, _ = _cli_build(root)
     themesite(root, "add", str(extra))
     warm, output = _cli_build(root)
-    nlp = re.search(r"NLP: (\d+) texts processed, (\d+) from the cache", output)
+    nlp = re.search(r"NLP: (\d+) texts? processed, (\d+) from the cache", output)
     return {
         "cold_build_s": round(cold, 3),
         "incremental_build_s": round(warm, 3),

@@ -102,7 +102,7 @@ def test_a_rebuild_after_adding_a_thread_processes_only_its_comments(seeded_proj
     assert cli("add", str(new)).exit_code == 0
     third = cli("build")
     assert third.exit_code == 0, third.stderr
-    assert "NLP: 1 texts processed, 48 from the cache" in third.stdout
+    assert "NLP: 1 text processed, 48 from the cache" in third.stdout
     findings = (seeded_project / "build" / "findings.json").read_bytes()
     shutil.rmtree(seeded_project / "build" / "cache")
     cold = cli("build")

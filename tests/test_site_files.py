@@ -76,6 +76,7 @@ def test_commands_outside_a_project_say_to_run_init(tmp_path, command):
 def test_a_new_project_builds_from_the_package_defaults_alone(polis_project):
     result = Cli(polis_project)("build")
     assert result.exit_code == 0, result.output
+    assert ": 1 thread, 54 comments," in result.stdout  # counts agree in number
     assert not (polis_project / "site_templates").exists()
     assert not (polis_project / "mkdocs.yml").exists()
     site = polis_project / "site"

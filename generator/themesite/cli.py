@@ -23,6 +23,7 @@ from themesite import __version__
 from themesite.config import Project, load_analyse_config, load_ingest_config, load_site_config
 from themesite.errors import ThemesiteError
 from themesite.scaffold import require_project
+from themesite.wording import count
 
 if TYPE_CHECKING:
     from themesite.ingest.check import CheckReport
@@ -166,7 +167,7 @@ def add(
         err.print(f"[yellow]warning:[/] {warning}", highlight=False, soft_wrap=True)
     for thread in report.added:
         out.print(
-            f"added {thread.id} ({thread.format}, {len(thread.comments)} comments)",
+            f"added {thread.id} ({thread.format}, {count(len(thread.comments), 'comment')})",
             highlight=False,
         )
 
@@ -193,7 +194,10 @@ def ingest(
     for warning in result.warnings:
         err.print(f"[yellow]warning:[/] {warning}", highlight=False, soft_wrap=True)
     comments = sum(len(t.comments) for t in result.threads)
-    out.print(f"ingested {len(result.threads)} threads, {comments} comments", highlight=False)
+    out.print(
+        f"ingested {count(len(result.threads), 'thread')}, {count(comments, 'comment')}",
+        highlight=False,
+    )
 
 
 @app.command()
@@ -221,16 +225,17 @@ def _print_check(report: CheckReport) -> None:
     for source in report.sources:
         kinds = ", ".join(f"{kind} {n}" for kind, n in source.lines.items())
         out.print(
-            f"  {source.source} ({source.format}, {source.comments} comments): {kinds}",
+            f"  {source.source} ({source.format}, {count(source.comments, 'comment')}): {kinds}",
             highlight=False,
             soft_wrap=True,
         )
     out.print(
-        f"{report.threads} threads, {report.comments} comments "
-        f"({report.excluded_comments} excluded from analysis), {report.highlights} highlights "
-        f"({report.highlights_linked} linked), {report.replies} replies, "
-        f"{report.duplicates_removed} duplicates removed, "
-        f"{report.unaccounted_lines} unaccounted lines",
+        f"{count(report.threads, 'thread')}, {count(report.comments, 'comment')} "
+        f"({report.excluded_comments} excluded from analysis), "
+        f"{count(report.highlights, 'highlight')} "
+        f"({report.highlights_linked} linked), {count(report.replies, 'reply', 'replies')}, "
+        f"{count(report.duplicates_removed, 'duplicate')} removed, "
+        f"{count(report.unaccounted_lines, 'unaccounted line')}",
         highlight=False,
     )
     for warning in report.warnings:
@@ -287,15 +292,20 @@ def build(
     check_report = report.check
     state = "re-ingested" if report.reingested else "up to date"
     out.print(
-        f"corpus {state}: {check_report.threads} threads, {check_report.comments} comments, "
-        f"{check_report.highlights} highlights, {check_report.unaccounted_lines} unaccounted lines",
+        f"corpus {state}: {count(check_report.threads, 'thread')}, "
+        f"{count(check_report.comments, 'comment')}, "
+        f"{count(check_report.highlights, 'highlight')}, "
+        f"{count(check_report.unaccounted_lines, 'unaccounted line')}",
         highlight=False,
     )
     out.print(
-        f"NLP: {report.processed} texts processed, {report.cached} from the cache", highlight=False
+        f"NLP: {count(report.processed, 'text')} processed, {report.cached} from the cache",
+        highlight=False,
     )
-    out.print(f"findings: {report.themes} themes in {report.findings_path}", highlight=False)
-    out.print(f"site: {report.pages} pages built into site/", highlight=False)
+    out.print(
+        f"findings: {count(report.themes, 'theme')} in {report.findings_path}", highlight=False
+    )
+    out.print(f"site: {count(report.pages, 'page')} built into site/", highlight=False)
     for warning in [*check_report.warnings, *report.warnings]:
         err.print(f"[yellow]warning:[/] {warning}", highlight=False, soft_wrap=True)
 
@@ -346,19 +356,20 @@ def analyse(
     findings = analysis.findings
     cover = findings.coverage
     out.print(
-        f"NLP: {analysis.processed} texts processed, {analysis.cached} from the cache",
+        f"NLP: {count(analysis.processed, 'text')} processed, {analysis.cached} from the cache",
         highlight=False,
     )
     out.print(
-        f"{len(findings.themes)} themes over {findings.corpus['comments']} comments: "
+        f"{count(len(findings.themes), 'theme')} over "
+        f"{count(findings.corpus['comments'], 'comment')}: "
         f"{cover['assigned']} assigned, {cover['ambiguous']} ambiguous, "
         f"{cover['unassigned']} unassigned, {cover['excluded']} excluded",
         highlight=False,
     )
     for item in findings.themes:
         out.print(
-            f"  {item.theme.id} ({item.theme.kind}): {item.comments} comments, "
-            f"{item.contributors} contributors, {len(item.quotes)} quotes",
+            f"  {item.theme.id} ({item.theme.kind}): {count(item.comments, 'comment')}, "
+            f"{count(item.contributors, 'contributor')}, {count(len(item.quotes), 'quote')}",
             highlight=False,
         )
 
@@ -390,7 +401,7 @@ def evaluate(
             f"{result['name']}: micro F1 {result['micro']['f1']:.3f} "
             f"(P {result['micro']['precision']:.3f}, R {result['micro']['recall']:.3f}), "
             f"macro F1 {result['macro']['f1']:.3f}, kappa {result['kappa']:.3f} "
-            f"over {result['comments']} comments",
+            f"over {count(result['comments'], 'comment')}",
             highlight=False,
         )
         for theme in result["themes"]:
