@@ -305,7 +305,8 @@ def build(
     out.print(
         f"findings: {count(report.themes, 'theme')} in {report.findings_path}", highlight=False
     )
-    out.print(f"site: {count(report.pages, 'page')} built into site/", highlight=False)
+    site = _State.project.root / "site"
+    out.print(f"site: {count(report.pages, 'page')} built into {site}/", highlight=False)
     for warning in [*check_report.warnings, *report.warnings]:
         err.print(f"[yellow]warning:[/] {warning}", highlight=False, soft_wrap=True)
 
