@@ -198,7 +198,13 @@ def render_stage(
     from themesite.render.downloads import DICTIONARY, downloads
     from themesite.render.overview import DataPage, Discovery, DownloadFile, MethodPage
     from themesite.render.pages import render_pages
-    from themesite.render.site_files import assets, mkdocs_config, site_text, template_folders
+    from themesite.render.site_files import (
+        assets,
+        corpus_attributions,
+        mkdocs_config,
+        site_text,
+        template_folders,
+    )
 
     threads = corpus.threads
     taxonomy = project.resolve(config.taxonomy)
@@ -209,11 +215,8 @@ def render_stage(
         evaluation = evaluate_analysis(analysis, labels, comment_ids)
     files, listing = downloads(threads, analysis.findings, taxonomy, labels)
     about = site_text(site_config, threads)
-    attributions = sorted(
-        {t.attributes["attribution"] for t in threads if "attribution" in t.attributes}
-    )
-    if site_config.licence:
-        attributions.insert(0, site_config.licence)
+    attributions = [site_config.licence] if site_config.licence else []
+    attributions += corpus_attributions(threads)
     parameters = analysis.findings.parameters
     pages = render_pages(
         build_site(

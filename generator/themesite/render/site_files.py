@@ -92,11 +92,13 @@ def site_text(config: SiteConfig, threads: Sequence[Thread]) -> SiteText:
             + (f": {named}" if named else "")
             + (f" and {more} more." if more > 0 else ".")
         )
-    attributions = sorted(
-        {t.attributes["attribution"] for t in threads if "attribution" in t.attributes}
-    )
-    licence = config.licence or " ".join(attributions)
+    licence = config.licence or " ".join(corpus_attributions(threads))
     return SiteText(title=title, description=description, author=config.author, licence=licence)
+
+
+def corpus_attributions(threads: Sequence[Thread]) -> list[str]:
+    """The attributions the sources' licences require (Polis exports carry theirs), once each."""
+    return sorted({t.attributes["attribution"] for t in threads if "attribution" in t.attributes})
 
 
 def default_folder() -> Path:
