@@ -71,8 +71,9 @@ def _project(root: Path, rows: list[dict], themes: dict[str, str] | None) -> Pat
     return root
 
 
-def _best_theme(root: Path) -> dict[str, str]:
-    """Source id of each comment -> its highest-confidence theme."""
+def _best_theme(root: Path, themes: set[str]) -> dict[str, str]:
+    """Source id of each comment -> its highest-confidence theme among `themes` (the key
+    points: a discovered theme's confidence is a typicality, not comparable)."""
     source_of = {}
     for path in (root / "corpus" / "threads").glob("*.json"):
         for comment in json.loads(path.read_text("utf-8"))["comments"]:
@@ -80,6 +81,8 @@ def _best_theme(root: Path) -> dict[str, str]:
     findings = json.loads((root / "build" / "findings.json").read_text("utf-8"))
     best: dict[str, tuple[float, str]] = {}
     for item in findings["comment_assignments"]:
+        if item["theme_id"] not in themes:
+            continue
         key = source_of[item["unit_id"]]
         if key not in best or item["confidence"] > best[key][0]:
             best[key] = (item["confidence"], item["theme_id"])
@@ -95,7 +98,9 @@ def argkp(folder: Path, split: str, work: Path) -> dict:
             {"thread": f"{topic} ({stance})", "comment_id": a, "text": t}
             for a, t in arguments.items()
         ]
-        best = _best_theme(_project(work / f"argkp-{split}-{number}", rows, points))
+        best = _best_theme(
+            _project(work / f"argkp-{split}-{number}", rows, points), {_theme_id(k) for k in points}
+        )
         frequent = Counter(kp for kps in matches.values() for kp in kps).most_common(1)[0][0]
         for arg_id, kps in matches.items():
             total += 1
@@ -108,6 +113,7 @@ def argkp(folder: Path, split: str, work: Path) -> dict:
         "top_theme_accuracy": round(right / total, 3),
         "most_frequent_key_point": round(majority / total, 3),
         "arguments_with_a_theme": round(themed / total, 3),
+        "right_when_a_theme_is_given": round(right / max(themed, 1), 3),
     }
 
 
