@@ -60,10 +60,14 @@ def small_project(project, tmp_path):
     return project
 
 
+def _texts_by_id(project) -> dict[str, str]:
+    threads = [json.loads(p.read_text("utf-8")) for p in (project / "corpus" / "threads").iterdir()]
+    return {c["id"]: c["paragraphs"][0] for t in threads for c in t["comments"]}
+
+
 def _themes_by_text(project):
     findings = json.loads((project / "build" / "findings.json").read_text("utf-8"))
-    threads = [json.loads(p.read_text("utf-8")) for p in (project / "corpus" / "threads").iterdir()]
-    text = {c["id"]: c["paragraphs"][0] for t in threads for c in t["comments"]}
+    text = _texts_by_id(project)
     found = {}
     for item in findings["comment_assignments"]:
         if item["status"] == "assigned":
@@ -84,10 +88,13 @@ def test_known_answers_with_patterns_and_with_examples_only(small_project):
     assert findings["coverage"]["unassigned"] >= len(NEUTRAL)
     budgets = next(t for t in findings["themes"] if t["theme"]["id"] == "budgets")
     assert budgets["comments"] == 4 and budgets["contributors"] == 4
-    assert all(
-        e["kind"] in {"pattern", "example", "model"}
-        for e in findings["comment_assignments"][0]["evidence"]
-    )
+    kinds = {
+        item["theme_id"]: {e["kind"] for e in item["evidence"]}
+        for item in findings["comment_assignments"]
+    }
+    # Patterns are learnt by the model; a theme in words only is scored zero-shot.
+    assert kinds["budgets"] <= {"pattern", "example", "model"}
+    assert kinds["leadership"] == {"similarity", "null"}
 
 
 @pytest.fixture(scope="module")
@@ -155,10 +162,11 @@ def test_evaluate_reports_model_baseline_and_words_only(seed_findings):
     }
     # Regression guards at the measured levels (see README): the model must not fall
     # below the patterns-only baseline, nor below the agreement measured when shipped;
-    # without any pattern, descriptions and examples alone still find every theme.
+    # without any pattern, descriptions and examples alone still find every theme, scored
+    # zero-shot (F1 0.61 where the weakly supervised model had 0.46, at lower precision).
     assert model["micro"]["f1"] >= baseline["micro"]["f1"]
     assert model["micro"]["f1"] >= 0.93 and model["kappa"] >= 0.9
-    assert words["micro"]["f1"] >= 0.45 and words["micro"]["precision"] >= 0.6
+    assert words["micro"]["f1"] >= 0.6 and words["micro"]["precision"] >= 0.5
     assert all(t["predicted"] > 0 for t in words["themes"])
 
 
@@ -194,8 +202,10 @@ def test_exports_of_assignments_and_themes(seed_findings):
             assert {"text", "comment_id", "author", "thread_id"} <= set(quote)
 
 
-def test_a_theme_with_only_a_description_finds_its_comments(small_project):
-    """The description's cue phrases stand in for patterns and examples."""
+def test_a_theme_with_only_a_description_ranks_its_comments_first(small_project):
+    """Scored zero-shot from its words: every budget comment is closer to the budget theme
+    than to leadership, and only budget comments are assigned it. In a corpus of ten
+    comments random words of the corpus score high, so not all of them clear the null."""
     words_only = TAXONOMY.replace(
         "    description: Money for technology, who holds it and who cuts it.\n"
         "    patterns:\n"
@@ -204,9 +214,14 @@ def test_a_theme_with_only_a_description_finds_its_comments(small_project):
     )
     (small_project / "corpus" / "taxonomy.yml").write_text(words_only, encoding="utf-8")
     assert Cli(small_project)("analyse").exit_code == 0
-    _, found = _themes_by_text(small_project)
-    budget = [text for text in BUDGET if "budgets" in found.get(text, set())]
-    assert len(budget) >= 3, found
+    findings, found = _themes_by_text(small_project)
+    texts = _texts_by_id(small_project)
+    scores = findings["scores"]
+    column = scores["themes"].index("budgets")
+    for comment, similarity in zip(scores["comments"], scores["similarity"], strict=True):
+        if texts[comment] in BUDGET:
+            assert similarity[column] == max(similarity), texts[comment]
+    assert any("budgets" in found.get(text, set()) for text in BUDGET)
     assert not any("budgets" in found.get(text, set()) for text in LEADERSHIP + NEUTRAL)
 
 

@@ -93,7 +93,9 @@ def test_the_theme_written_in_words_finds_its_comments(analysed):
     outcomes = [a for a in findings["comment_assignments"] if a["theme_id"] == case.theme]
     assigned = [a for a in outcomes if a["status"] == "assigned"]
     assert len(assigned) >= 3 and len(outcomes) >= 5, outcomes
-    assert {thread_of[a["unit_id"]] for a in outcomes} == {case.thread}
+    # Ambiguous is for review: a comment on the bakery that closed ("now we have to take
+    # the car") may be; assigned is not.
+    assert {thread_of[a["unit_id"]] for a in assigned} == {case.thread}
 
 
 def test_no_stop_word_of_the_language_is_a_key_term(analysed):

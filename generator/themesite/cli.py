@@ -418,14 +418,25 @@ def evaluate(
 def export_assignments(
     fmt: Annotated[str, typer.Option("--format", "-f", help="csv or jsonl.")] = "csv",
     output: OutputOption = None,
+    every: Annotated[
+        bool,
+        typer.Option(
+            "--all",
+            help="Every (comment, taxonomy theme) pair, unassigned ones too, with its "
+            "confidence and similarity, to sort and review.",
+        ),
+    ] = False,
 ) -> None:
     """One row per (comment, theme) outcome with status, confidence and evidence."""
     from themesite.build import read_findings
-    from themesite.export import ASSIGNMENT_COLUMNS, assignment_rows
+    from themesite.export import ASSIGNMENT_COLUMNS, SCORE_COLUMNS, assignment_rows, score_rows
 
     with _errors():
         findings = read_findings(_State.project)
-        _write(assignment_rows(findings), ASSIGNMENT_COLUMNS, fmt, output)
+        if every:
+            _write(score_rows(findings), SCORE_COLUMNS, fmt, output)
+        else:
+            _write(assignment_rows(findings), ASSIGNMENT_COLUMNS, fmt, output)
 
 
 @export_app.command("themes")

@@ -101,6 +101,10 @@ class AnalyseConfig:
     ambiguous_threshold: float = 0.3
     """Confidence from which a statement is 'ambiguous' for a theme (below: unassigned)."""
 
+    encoder: str = ""
+    """A sentence-transformers model folder on this machine whose sentence embeddings join
+    the words-only scorer (half and half); empty: none. Nothing is ever downloaded."""
+
     quotes_max: int = 5
     """Representative quotes per theme (at least 3 where the theme has them)."""
 

@@ -41,6 +41,14 @@ ASSIGNMENT_COLUMNS = (
     "confidence",
     "evidence",
 )
+SCORE_COLUMNS = (
+    "comment_id",
+    "theme_id",
+    "theme_label",
+    "status",
+    "confidence",
+    "similarity",
+)
 FORMATS = ("jsonl", "csv")
 
 
@@ -80,6 +88,33 @@ def assignment_rows(findings: Findings) -> Iterator[dict[str, object]]:
             "confidence": item.confidence,
             "evidence": " | ".join(f"{e.kind}: {e.detail} ({e.score:g})" for e in item.evidence),
         }
+
+
+def score_rows(findings: Findings) -> Iterator[dict[str, object]]:
+    """Every analysed comment against every taxonomy theme, in comment then theme order:
+    its status ("unassigned" where it has none), its confidence (the calibrated
+    probability for a theme with patterns, the share of random-word themes beaten for a
+    theme in words) and its zero-shot similarity."""
+    table = findings.scores
+    if table is None:
+        raise ThemesiteError(
+            "the findings have no scores of taxonomy themes",
+            "add themes to the taxonomy, or rebuild with 'themesite build' if it has some",
+        )
+    labels = {t.theme.id: t.theme.label for t in findings.themes}
+    status = {(a.unit_id, a.theme_id): a.status for a in findings.comment_assignments}
+    for comment, confidence, similarity in zip(
+        table.comments, table.confidence, table.similarity, strict=True
+    ):
+        for theme_id, value, score in zip(table.themes, confidence, similarity, strict=True):
+            yield {
+                "comment_id": comment,
+                "theme_id": theme_id,
+                "theme_label": labels[theme_id],
+                "status": status.get((comment, theme_id), "unassigned"),
+                "confidence": value,
+                "similarity": score,
+            }
 
 
 def themes_document(findings: Findings) -> list[dict[str, object]]:

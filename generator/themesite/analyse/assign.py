@@ -1,12 +1,11 @@
-"""Turn evidence into theme assignments with a calibrated confidence.
+"""Turn evidence into theme assignments with a confidence.
 
-Rules alone miss paraphrases ("IT is judged on uptime, marketing on basket size"
-without the word "metrics"), and a theme written only in words has no rules at all.
-So each theme gets a classifier trained by weak supervision:
+A theme the researcher gave patterns for is learnt by weak supervision, as rules alone
+miss paraphrases ("IT is judged on uptime, marketing on basket size" without the word
+"metrics"):
 
 - positives: statements where the theme's patterns match, statements that say most of
-  one of the theme's examples (or, for a theme without patterns, of its description's
-  cue phrases), and the examples themselves;
+  one of the theme's examples, and the examples themselves;
 - negatives: the theme's counter-examples, the other themes' examples, and statements
   no pattern of this theme matches;
 - features: TF-IDF over content lemmas (uni- and bigrams) shared by all themes;
@@ -14,17 +13,24 @@ So each theme gets a classifier trained by weak supervision:
   (`CalibratedClassifierCV`, fixed folds), so 0.8 means "80% of statements scored like
   this carry the theme's evidence".
 
-A statement is assigned a theme at `assign_threshold`, or at `ambiguous_threshold`
-when one of the theme's patterns matches it (the researcher's own evidence needs only
-the model's assent); below that it is ambiguous. A pattern match never falls below
-ambiguous, so rule evidence is never silently dropped. A comment takes the strongest
-outcome of its statements.
+Such a statement is assigned the theme at `assign_threshold`, or at
+`ambiguous_threshold` when one of the theme's patterns matches it (the researcher's own
+evidence needs only the model's assent); below that it is ambiguous. A pattern match
+never falls below ambiguous, so rule evidence is never silently dropped.
+
+A theme written in words only (label, description, examples) has no rules to learn
+from: weak labels from its own words were too few to train on. It is scored zero-shot
+by `similarity.py`: a statement is assigned its most similar theme when that theme's
+score beats most of what random words score for it and stands clearly above the next
+theme; a close second, or a score only somewhat above chance, is ambiguous.
+
+A comment takes the strongest outcome of its statements.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 from scipy import sparse
@@ -32,6 +38,7 @@ from scipy import sparse
 from themesite.analyse.features import Idf, Vocabulary
 from themesite.analyse.parts import Part, with_outcomes
 from themesite.analyse.records import AMBIGUOUS, ASSIGNED, Assignment, Evidence, Statement
+from themesite.analyse.similarity import Profiles, scores
 from themesite.analyse.taxonomy import Taxonomy
 
 #: Examples are written by the researcher: they count more than one weak label.
@@ -75,6 +82,8 @@ class AssignInputs:
     texts: ThemeTexts
     theme_ids: tuple[str, ...]
     settings: AssignSettings
+    pattern_themes: frozenset[str]  # learnt from their patterns; the others zero-shot
+    profiles: Profiles | None = None  # the zero-shot scorer, once built
 
 
 def assign_inputs(
@@ -90,6 +99,7 @@ def assign_inputs(
         texts=texts,
         theme_ids=tuple(t.id for t in taxonomy.themes),
         settings=settings,
+        pattern_themes=frozenset(t.id for t in taxonomy.themes if t.phrases or t.tokens),
     )
 
 
@@ -137,6 +147,8 @@ def fit_models(
     x_counters = inputs.idf.tfidf(vocabulary.count([lem for _, lem in counters]))
     models = {}
     for column, theme_id in enumerate(inputs.theme_ids):
+        if theme_id not in inputs.pattern_themes:
+            continue
         own = np.array([t == theme_id for t in inputs.example_themes], dtype=bool)
         x_train = sparse.vstack([x_sample, inputs.x_examples, x_counters]).tocsr()
         y_train = np.concatenate(
@@ -177,11 +189,17 @@ def assign_part(part: Part, inputs: AssignInputs, models: dict[str, object]) -> 
         return part
     x, coverage, patterns, _ = _evidence(part, inputs, rows)
     outcomes = []
-    for theme_id in inputs.theme_ids:
+    similarity = confidence = None
+    if inputs.profiles is not None:
+        similarity, confidence = statement_scores(part, inputs)
+        outcomes += _zero_shot(part, inputs, similarity, confidence)
+    for column, theme_id in enumerate(inputs.theme_ids):
         model = models.get(theme_id)
         if model is None:
             continue
         probabilities = model.predict_proba(x)[:, 1]
+        if confidence is not None:
+            confidence[:, column] = probabilities
         own = [i for i, t in enumerate(inputs.example_themes) if t == theme_id]
         has_pattern = np.zeros(len(rows), dtype=bool)
         has_pattern[list(patterns[theme_id])] = True
@@ -198,7 +216,55 @@ def assign_part(part: Part, inputs: AssignInputs, models: dict[str, object]) -> 
             )
             if outcome:
                 outcomes.append(outcome)
-    return with_outcomes(part, outcomes)
+    part = with_outcomes(part, outcomes)
+    if confidence is None:
+        return part
+    return replace(part, scores=np.stack([confidence, similarity], axis=2).astype(np.float32))
+
+
+def statement_scores(part: Part, inputs: AssignInputs) -> tuple[np.ndarray, np.ndarray]:
+    """Every statement's zero-shot similarity to every theme, and its confidence."""
+    assert part.counts is not None and inputs.profiles is not None
+    found = scores(inputs.profiles, part.counts, [s.text for s in part.statements])
+    return found, inputs.profiles.confidence(found)
+
+
+def _zero_shot(
+    part: Part, inputs: AssignInputs, similarity: np.ndarray, confidence: np.ndarray
+) -> list[Assignment]:
+    """Outcomes of the themes written in words only (see the module's docstring)."""
+    profiles = inputs.profiles
+    assert profiles is not None
+    settings = profiles.settings
+    columns = [i for i, t in enumerate(profiles.theme_ids) if t not in inputs.pattern_themes]
+    order = np.argsort(-similarity, axis=1, kind="stable")
+    best = similarity[np.arange(len(similarity)), order[:, 0]]
+    second = (
+        similarity[np.arange(len(similarity)), order[:, 1]]
+        if similarity.shape[1] > 1
+        else np.zeros(len(similarity))
+    )
+    outcomes = []
+    for row, statement in enumerate(part.statements):
+        for column in columns:
+            score, share = float(similarity[row, column]), float(confidence[row, column])
+            if share < settings.ambiguous_null or score <= 0:
+                continue
+            clear = order[row, 0] == column and best[row] >= settings.margin * second[row]
+            if clear and share >= settings.assign_null:
+                status = ASSIGNED
+            elif score * settings.margin >= best[row]:
+                status = AMBIGUOUS
+            else:
+                continue
+            share = round(share, 4)
+            evidence = (
+                Evidence("similarity", "similarity to the words and examples", round(score, 4)),
+                Evidence("null", "share of random-word themes this score beats", share),
+            )
+            theme_id = profiles.theme_ids[column]
+            outcomes.append(Assignment(statement.id, theme_id, status, share, evidence))
+    return outcomes
 
 
 def _term_shares(counts: sparse.csr_matrix, idf: Idf) -> sparse.csr_matrix:
@@ -263,7 +329,7 @@ def aggregate_comments(statement_assignments: Sequence[Assignment]) -> list[Assi
         comment_id = item.unit_id.rsplit(":", 1)[0]
         key = (comment_id, item.theme_id)
         current = best.get(key)
-        if current is None or item.confidence > current.confidence:
+        if current is None or _strength(item) > _strength(current):
             best[key] = item
     comments = []
     for (comment_id, theme_id), item in sorted(best.items()):
@@ -275,3 +341,8 @@ def aggregate_comments(statement_assignments: Sequence[Assignment]) -> list[Assi
         )
         comments.append(Assignment(comment_id, theme_id, item.status, item.confidence, evidence))
     return comments
+
+
+def _strength(item: Assignment) -> tuple[bool, float]:
+    """Assigned beats ambiguous, then the higher confidence."""
+    return item.status == ASSIGNED, item.confidence

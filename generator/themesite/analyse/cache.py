@@ -20,7 +20,7 @@ from collections.abc import Iterable, Mapping
 from pathlib import Path
 
 from themesite import __version__
-from themesite.analyse.nlp import MIN_STATEMENT_WORDS, DocResult
+from themesite.analyse.nlp import MIN_STATEMENT_WORDS, STANCE_LEMMAS, DocResult
 from themesite.analyse.taxonomy import Taxonomy
 
 
@@ -42,6 +42,7 @@ def cache_key(pipeline: str, taxonomy: Taxonomy) -> str:
             "lookups_version": get_package_version("spacy-lookups-data"),
             "taxonomy_sha256": taxonomy.sha256,
             "min_statement_words": MIN_STATEMENT_WORDS,
+            "stance_lemmas": STANCE_LEMMAS,
             "python": list(sys.version_info[:2]),
         },
         sort_keys=True,

@@ -42,6 +42,7 @@ from themesite.analyse.features import (
     split_rows,
 )
 from themesite.analyse.naming import SPELLING_MEMBERS, WordRarity, name_groups
+from themesite.analyse.nlp import STANCE_LEMMAS
 from themesite.analyse.parts import Part
 from themesite.analyse.records import ASSIGNED, DISCOVERED, Assignment, Evidence, Theme
 from themesite.ingest.text import slugify
@@ -153,7 +154,9 @@ def discover_themes(
     pooled = engine.collect(pool_df)
     sizes = [size for size, _ in pooled]
     df = np.sum([d for _, d in pooled], axis=0) if pooled else np.zeros(vocabulary.size, int)
-    columns, names = select_columns(df, vocabulary, 2, MAX_FEATURES)
+    columns, names = select_columns(
+        df, vocabulary, 2, MAX_FEATURES, STANCE_LEMMAS.get(rarity.lang, ())
+    )
     weights = rarity.weights(names)
     fit_rows = sample_rows(sum(sizes), FIT_SAMPLE, settings.seed)
     samples = engine.collect(pool_sample, columns, each=split_rows(fit_rows, sizes))
@@ -162,8 +165,10 @@ def discover_themes(
     ids = [i for _, _, part_ids in samples for i in part_ids]
     order = sorted(range(len(ids)), key=ids.__getitem__)
     sample = sparse.vstack([counts for counts, _, _ in samples]).tocsr()[order]
+    # Stance words make claims, not topics: a shuffled corpus keeps only topic words.
+    stance = frozenset(STANCE_LEMMAS.get(rarity.lang, ()))
     lemmas = [lem for _, part_lemmas, _ in samples for lem in part_lemmas]
-    lemmas = [lemmas[i] for i in order]
+    lemmas = [tuple(w for w in lemmas[i] if w not in stance) for i in order]
     embedder = fit_embedder(sample, weights, settings.seed, single=sum(sizes) > FIT_SAMPLE)
     if embedder is not None:
         engine.update(embed_part, columns, embedder)
@@ -370,6 +375,10 @@ def _unique(themes: list[tuple[int, DiscoveredTheme]]) -> list[tuple[int, Discov
 # Steps on one part (pure functions of the part and broadcast inputs).
 
 
+#: Any language's stance words, which do not count towards a statement's length here.
+_STANCE = frozenset().union(*STANCE_LEMMAS.values())
+
+
 def _pool(part: Part) -> np.ndarray:
     """Rows of the statements to cluster: not assigned a seeded theme, with enough lemmas."""
     explained = {a.unit_id for a in part.outcomes if a.status == ASSIGNED}
@@ -377,7 +386,7 @@ def _pool(part: Part) -> np.ndarray:
         [
             row
             for row, s in enumerate(part.statements)
-            if s.id not in explained and len(s.lemmas) >= MIN_LEMMAS
+            if s.id not in explained and sum(w not in _STANCE for w in s.lemmas) >= MIN_LEMMAS
         ],
         dtype=np.int64,
     )

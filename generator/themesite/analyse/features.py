@@ -153,12 +153,21 @@ def fixed_sum(rows: sparse.spmatrix | np.ndarray) -> sparse.csr_matrix | np.ndar
 
 
 def select_columns(
-    df: np.ndarray, vocabulary: Vocabulary, min_df: int, max_features: int
+    df: np.ndarray,
+    vocabulary: Vocabulary,
+    min_df: int,
+    max_features: int,
+    without: Sequence[str] = (),
 ) -> tuple[np.ndarray, np.ndarray]:
     """The columns at least `min_df` rows have, at most `max_features` of the most frequent
     (ties alphabetically), in alphabetical order, with their names: what
-    `CountVectorizer(binary=True, min_df=..., max_features=...)` keeps."""
+    `CountVectorizer(binary=True, min_df=..., max_features=...)` keeps. Terms with a word
+    of `without` are left out (stance words: they make claims, not topics)."""
     candidates = np.flatnonzero(df >= min_df)
+    if without:
+        dropped = set(without)
+        names = vocabulary.names(candidates)
+        candidates = candidates[[not dropped & set(n.split()) for n in names]]
     if len(candidates) > max_features:
         order = np.argsort(-df[candidates], kind="stable")
         cut = df[candidates[order[max_features - 1]]]

@@ -24,6 +24,7 @@ from themesite.analyse.records import (
     Quote,
     Theme,
     ThemeFindings,
+    ThemeScores,
 )
 
 
@@ -59,6 +60,7 @@ def build_findings(
     statements: int,
     parameters: dict[str, object],
     threads: int | None = None,
+    scores: ThemeScores | None = None,
 ) -> Findings:
     """`threads` counts every thread in the corpus, with or without analysed comments."""
     threads = len({u.thread_id for u in units}) if threads is None else threads
@@ -113,6 +115,7 @@ def build_findings(
             "contributors": len({u.author for u in units if u.author}),
             "words": sum(u.words for u in units),
         },
+        scores=scores,
         parameters=parameters,
     )
 
@@ -170,4 +173,30 @@ def findings_from_json(text: str) -> Findings:
         threads=tuple(Profile(**p) for p in data["threads"]),
         corpus=data["corpus"],
         parameters=data["parameters"],
+        scores=_scores(data.get("scores")),
     )
+
+
+def _scores(data: dict | None) -> ThemeScores | None:
+    if data is None:
+        return None
+    return ThemeScores(
+        themes=tuple(data["themes"]),
+        comments=tuple(data["comments"]),
+        confidence=tuple(map(tuple, data["confidence"])),
+        similarity=tuple(map(tuple, data["similarity"])),
+    )
+
+
+def theme_scores(themes: Sequence[str], found: Sequence[tuple[list[str], np.ndarray]]):
+    """The `ThemeScores` of every part's comment scores (None without seeded themes)."""
+    comments = [c for ids, _ in found for c in ids]
+    if not themes or not comments:
+        return None
+    table = np.concatenate([scores for ids, scores in found if ids], axis=0)
+    order = np.argsort(np.array(comments, dtype=object), kind="stable")
+
+    def rounded(layer: int):
+        return tuple(tuple(round(float(v), 4) for v in table[i, :, layer]) for i in order)
+
+    return ThemeScores(tuple(themes), tuple(comments[i] for i in order), rounded(0), rounded(1))

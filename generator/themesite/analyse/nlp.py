@@ -78,6 +78,56 @@ DocResult = tuple[tuple[StatementSpan, ...], tuple[PatternHit, ...]]
 
 _ATTRS = ["IDX", "LENGTH", "SENT_START", "IS_ALPHA", "IS_STOP", "LEMMA", "ORTH"]
 
+#: Lemmas every language's stop list holds but a claim turns on: "IT is not a partner"
+#: and "IT is a partner" must not reduce to the same words. Kept as content lemmas.
+STANCE_LEMMAS = {
+    "en": (
+        "not",
+        "no",
+        "never",
+        "without",
+        "nor",
+        "none",
+        "nothing",
+        "nobody",
+        "neither",
+        "should",
+        "must",
+        "only",
+        "against",
+    ),
+    "de": (
+        "nicht",
+        "kein",
+        "nie",
+        "niemals",
+        "ohne",
+        "weder",
+        "nichts",
+        "sollen",
+        "müssen",
+        "nur",
+        "gegen",
+    ),
+    "fr": (
+        "ne",
+        "pas",
+        "non",
+        "jamais",
+        "sans",
+        "aucun",
+        "rien",
+        "personne",
+        "devoir",
+        "seulement",
+        "contre",
+    ),
+    "es": ("no", "nunca", "sin", "ni", "ninguno", "nada", "nadie", "deber", "solo", "contra"),
+    "it": ("non", "mai", "senza", "né", "nessuno", "niente", "dovere", "solo", "contro"),
+    "nl": ("niet", "geen", "nooit", "zonder", "noch", "niets", "moeten", "alleen", "tegen"),
+    "pt": ("não", "nunca", "sem", "nem", "nenhum", "nada", "dever", "só", "contra"),
+}
+
 
 def it_forms(lang: str) -> tuple[str, ...]:
     """How English writes 'IT' the department, which its stop list would drop as 'it' the
@@ -86,15 +136,18 @@ def it_forms(lang: str) -> tuple[str, ...]:
 
 
 def feature_lemmas(doc: Doc | Span) -> tuple[str, ...]:
-    """Content lemmas for the models; in English, 'IT' the department is kept, 'it' the
-    pronoun is not."""
-    forms = it_forms(doc.doc.lang_ if isinstance(doc, Span) else doc.lang_)
+    """Content lemmas for the models: no stop words but the stance words; in English,
+    'IT' the department is kept, 'it' the pronoun is not."""
+    lang = doc.doc.lang_ if isinstance(doc, Span) else doc.lang_
+    forms = it_forms(lang)
+    stance = frozenset(STANCE_LEMMAS.get(lang, ()))
     lemmas = []
     for token in doc:
+        lemma = token.lemma_.lower()
         if token.text in forms:
             lemmas.append("IT")
-        elif token.is_alpha and not token.is_stop and len(token.text) > 1:
-            lemmas.append(token.lemma_.lower())
+        elif lemma in stance or (token.is_alpha and not token.is_stop and len(token.text) > 1):
+            lemmas.append(lemma)
     return tuple(lemmas)
 
 
@@ -108,6 +161,9 @@ class DocReducer:
         self.it_forms = np.array(
             [self.strings.add(form) for form in it_forms(nlp.lang)], dtype=np.uint64
         )
+        self.stance = np.array(
+            [self.strings.add(lemma) for lemma in STANCE_LEMMAS.get(nlp.lang, ())], dtype=np.uint64
+        )
         self.lemma_text: dict[int, str] = {}
 
     def __call__(self, doc: Doc) -> DocResult:
@@ -118,7 +174,8 @@ class DocReducer:
         ends = starts + table[:, 1].astype(np.int64)
         alpha = table[:, 3] == 1
         is_it = np.isin(table[:, 6], self.it_forms)
-        content = is_it | (alpha & (table[:, 4] == 0) & (table[:, 1] > 1))
+        stance = np.isin(table[:, 5], self.stance)
+        content = is_it | stance | (alpha & (table[:, 4] == 0) & (table[:, 1] > 1))
         lemmas = self._lemmas(table[:, 5], content, is_it)
         sentence_starts = np.flatnonzero(table[:, 2] == 1)
         if not len(sentence_starts) or sentence_starts[0] != 0:

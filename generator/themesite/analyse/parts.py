@@ -39,6 +39,8 @@ class Part:
     processed: int  # texts that went through the NLP here (the rest came from a cache)
     counts: sparse.csr_matrix | None = None  # term counts over the shared vocabulary
     outcomes: tuple[Assignment, ...] = ()  # statement outcomes so far
+    # (statements, seeded themes, 2): every pair's confidence and zero-shot similarity.
+    scores: np.ndarray | None = None
     # Discovery: rows of the statements clustered, their LSA vectors and cluster labels.
     pool: np.ndarray | None = None
     vectors: np.ndarray | None = None
@@ -149,6 +151,20 @@ def summary_of(part: Part) -> tuple[tuple[UnitInfo, ...], int, int, int, int]:
 
 def outcomes_of(part: Part) -> tuple[Assignment, ...]:
     return part.outcomes
+
+
+def comment_scores_of(part: Part) -> tuple[list[str], np.ndarray]:
+    """The analysed comments of the part, and each one's best confidence and similarity
+    over its statements for every seeded theme (comments, themes, 2)."""
+    if part.scores is None:
+        return [], np.zeros((0, 0, 2), np.float32)
+    comments = sorted({s.comment_id for s in part.statements})
+    row = {c: i for i, c in enumerate(comments)}
+    best = np.zeros((len(comments), part.scores.shape[1], 2), np.float32)
+    for statement, scores in zip(part.statements, part.scores, strict=True):
+        at = row[statement.comment_id]
+        np.maximum(best[at], scores, out=best[at])
+    return comments, best
 
 
 def pattern_themes_of(part: Part) -> dict[str, set[str]]:

@@ -94,6 +94,18 @@ class Profile:
 
 
 @dataclass(frozen=True)
+class ThemeScores:
+    """Every analysed comment's confidence and zero-shot similarity for every seeded
+    theme, assigned or not, so a researcher can rank and review (rows follow `comments`,
+    columns `themes`)."""
+
+    themes: tuple[str, ...]
+    comments: tuple[str, ...]
+    confidence: tuple[tuple[float, ...], ...]
+    similarity: tuple[tuple[float, ...], ...]
+
+
+@dataclass(frozen=True)
 class Findings:
     themes: tuple[ThemeFindings, ...]
     comment_assignments: tuple[Assignment, ...]
@@ -103,3 +115,4 @@ class Findings:
     threads: tuple[Profile, ...]
     corpus: dict[str, int]
     parameters: dict[str, object] = field(default_factory=dict)
+    scores: ThemeScores | None = None

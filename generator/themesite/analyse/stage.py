@@ -11,7 +11,7 @@ only saves work), so two runs on the same inputs give identical findings.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 from scipy import sparse
@@ -28,6 +28,7 @@ from themesite.analyse.assign import (
     training_rows,
 )
 from themesite.analyse.discover import MAX_FEATURES, DiscoverSettings, discover_themes
+from themesite.analyse.encoder import load_encoder
 from themesite.analyse.engine import Engine
 from themesite.analyse.features import (
     FIT_SAMPLE,
@@ -42,12 +43,13 @@ from themesite.analyse.features import (
     split_rows,
     word_set,
 )
-from themesite.analyse.findings import build_findings
+from themesite.analyse.findings import build_findings, theme_scores
 from themesite.analyse.naming import SPELLING_MEMBERS, WordRarity, name_groups
-from themesite.analyse.nlp import feature_lemmas
+from themesite.analyse.nlp import STANCE_LEMMAS, feature_lemmas
 from themesite.analyse.parts import (
     Part,
     bigrams_of,
+    comment_scores_of,
     outcomes_of,
     pattern_themes_of,
     size_of,
@@ -59,6 +61,7 @@ from themesite.analyse.parts import (
 from themesite.analyse.pipeline import build_pipeline
 from themesite.analyse.quotes import representative_quotes
 from themesite.analyse.records import ASSIGNED, SEEDED, Findings, Theme
+from themesite.analyse.similarity import SimilaritySettings, ThemeWords, build_profiles
 from themesite.analyse.taxonomy import Taxonomy
 from themesite.config import AnalyseConfig
 
@@ -98,7 +101,23 @@ def analyse(engine: Engine, taxonomy: Taxonomy, config: AnalyseConfig) -> Analys
         sample = engine.collect(training_rows, inputs, each=fit_rows)
         x_sample = sparse.vstack([x for x, _ in sample]).tocsr()
         weak_sample = np.vstack([w for _, w in sample])
-        engine.update(assign_part, inputs, fit_models(x_sample, weak_sample, inputs, vocabulary))
+        models = fit_models(x_sample, weak_sample, inputs, vocabulary)
+        if taxonomy.themes:
+            statements = engine.collect(sample_statements, each=fit_rows)
+            profiles = build_profiles(
+                _theme_words(nlp, taxonomy),
+                vocabulary,
+                idf,
+                (
+                    sparse.vstack([c for c, _, _ in statements]).tocsr(),
+                    [t for _, texts, _ in statements for t in texts],
+                    [lem for _, _, lemmas in statements for lem in lemmas],
+                ),
+                SimilaritySettings(seed=config.seed),
+                load_encoder(config.encoder) if config.encoder else None,
+            )
+            inputs = replace(inputs, profiles=profiles)
+        engine.update(assign_part, inputs, models)
         rarity = WordRarity(nlp.lang)
         themes = _seeded_themes(engine, taxonomy, vocabulary, df, rarity)
         diagnostics: dict[str, object] = {}
@@ -126,6 +145,7 @@ def analyse(engine: Engine, taxonomy: Taxonomy, config: AnalyseConfig) -> Analys
         "ambiguous_threshold": config.ambiguous_threshold,
         "include_articles": config.include_articles,
         "quotes_max": config.quotes_max,
+        "encoder": config.encoder or None,
         "taxonomy": taxonomy.path or None,
         "taxonomy_sha256": taxonomy.sha256,
         # 0: every theme is discovered (the site says so).
@@ -144,6 +164,7 @@ def analyse(engine: Engine, taxonomy: Taxonomy, config: AnalyseConfig) -> Analys
         sum(s[3] for s in summaries),
         parameters,
         threads=sum(s[1] for s in summaries),
+        scores=theme_scores([t.id for t in taxonomy.themes], engine.collect(comment_scores_of)),
     )
     return Analysis(
         findings=findings,
@@ -192,6 +213,28 @@ def _theme_texts(nlp, taxonomy: Taxonomy) -> ThemeTexts:
     return ThemeTexts(examples=examples, counter_examples=counters)
 
 
+def _theme_words(nlp, taxonomy: Taxonomy) -> list[ThemeWords]:
+    """Each theme's label and description as one text, and its written examples."""
+    words = []
+    for theme in taxonomy.themes:
+        definition = f"{theme.label}. {theme.description}".strip()
+        words.append(
+            ThemeWords(
+                theme.id,
+                (definition, feature_lemmas(nlp(definition))),
+                tuple((text, feature_lemmas(nlp(text))) for text in theme.examples),
+            )
+        )
+    return words
+
+
+def sample_statements(part: Part, rows: np.ndarray):
+    """Word counts, texts and lemmas of the part's statements in the sample."""
+    assert part.counts is not None
+    chosen = [part.statements[r] for r in rows]
+    return part.counts[rows], [s.text for s in chosen], [s.lemmas for s in chosen]
+
+
 def description_cues(doc) -> list[str]:
     """The description's clauses between punctuation marks that have a content word, in
     order and without repeats."""
@@ -210,7 +253,9 @@ def _seeded_themes(
 ) -> list[Theme]:
     """Taxonomy themes, with key terms from what commenters wrote: each theme's assigned
     statements against all the others (class-based TF-IDF)."""
-    columns, names = select_columns(df, vocabulary, 2, MAX_FEATURES)
+    columns, names = select_columns(
+        df, vocabulary, 2, MAX_FEATURES, STANCE_LEMMAS.get(rarity.lang, ())
+    )
     ids = [t.id for t in taxonomy.themes]
     found = engine.collect(theme_term_sums, columns, ids)
     total = np.sum([t for t, _, _ in found], axis=0)
