@@ -11,7 +11,7 @@ only saves work), so two runs on the same inputs give identical findings.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, replace
+from dataclasses import asdict, dataclass, replace
 
 import numpy as np
 from scipy import sparse
@@ -88,6 +88,7 @@ def analyse(engine: Engine, taxonomy: Taxonomy, config: AnalyseConfig) -> Analys
     engine.update(with_counts, vocabulary)
     sizes = engine.collect(size_of)
     df = np.sum(engine.collect(statement_df), axis=0)
+    zero_shot = SimilaritySettings(seed=config.seed)
     with _one_thread():
         settings = AssignSettings(
             assign_threshold=config.assign_threshold,
@@ -113,7 +114,7 @@ def analyse(engine: Engine, taxonomy: Taxonomy, config: AnalyseConfig) -> Analys
                     [t for _, texts, _ in statements for t in texts],
                     [lem for _, _, lemmas in statements for lem in lemmas],
                 ),
-                SimilaritySettings(seed=config.seed),
+                zero_shot,
                 load_encoder(config.encoder) if config.encoder else None,
             )
             inputs = replace(inputs, profiles=profiles)
@@ -146,6 +147,7 @@ def analyse(engine: Engine, taxonomy: Taxonomy, config: AnalyseConfig) -> Analys
         "include_articles": config.include_articles,
         "quotes_max": config.quotes_max,
         "encoder": config.encoder or None,
+        "zero_shot": asdict(zero_shot),
         "taxonomy": taxonomy.path or None,
         "taxonomy_sha256": taxonomy.sha256,
         # 0: every theme is discovered (the site says so).
