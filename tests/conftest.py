@@ -91,6 +91,31 @@ def cli(project: Path) -> Cli:
     return Cli(project)
 
 
+def built(root: Path) -> Path:
+    """Builds the project at `root`; returns its site folder."""
+    result = Cli(root)("build")
+    assert result.exit_code == 0, result.output
+    return root / "site"
+
+
+@pytest.fixture(scope="session")
+def seed_build(tmp_path_factory) -> Path:
+    """This repository's project, built once for every test that reads its site. A test
+    that builds it again must leave it as it was (it checks that it does)."""
+    root = shipped_project(tmp_path_factory.mktemp("seed-build"))
+    built(root)
+    return root
+
+
+@pytest.fixture(scope="session")
+def hostile_build(tmp_path_factory) -> Path:
+    """The hostile project (see `hostile_project`), built once for the tests that read it."""
+    root = tmp_path_factory.mktemp("hostile-build")
+    hostile_project(root)
+    built(root)
+    return root
+
+
 def snapshot(folder: Path) -> dict[str, bytes]:
     """Every file under `folder` with its bytes, to prove a failed command changed nothing."""
     return {

@@ -19,14 +19,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from tests.conftest import (
-    FIXTURES,
-    REPO,
-    Cli,
-    hostile_project,
-    require,
-    shipped_project,
-)
+from tests.conftest import FIXTURES, REPO, require
 
 AXE = REPO / ".ci" / "node_modules" / "axe-core" / "axe.min.js"
 ARTIFACTS = REPO / "test-artifacts"
@@ -45,18 +38,10 @@ def _serve(folder: Path):
     return server, f"http://127.0.0.1:{server.server_address[1]}/"
 
 
-def _built(root: Path) -> Path:
-    result = Cli(root)("build")
-    assert result.exit_code == 0, result.output
-    return root / "site"
-
-
 @pytest.fixture(scope="module")
-def seed_url(tmp_path_factory):
-    root = tmp_path_factory.mktemp("browser-seeds")
-    shipped_project(root)
-    server, url = _serve(_built(root))
-    yield url, root
+def seed_url(seed_build):
+    server, url = _serve(seed_build / "site")
+    yield url, seed_build
     server.shutdown()
 
 
@@ -199,11 +184,9 @@ def test_no_serious_accessibility_violations_on_a_thread_and_a_contributor(
 
 
 @pytest.fixture(scope="module")
-def hostile_url(tmp_path_factory):
-    root = tmp_path_factory.mktemp("browser-hostile")
-    hostile_project(root)
-    server, url = _serve(_built(root))
-    yield url, root
+def hostile_url(hostile_build):
+    server, url = _serve(hostile_build / "site")
+    yield url, hostile_build
     server.shutdown()
 
 
