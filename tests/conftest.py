@@ -91,6 +91,31 @@ def cli(project: Path) -> Cli:
     return Cli(project)
 
 
+def built(root: Path) -> Path:
+    """Builds the project at `root`; returns its site folder."""
+    result = Cli(root)("build")
+    assert result.exit_code == 0, result.output
+    return root / "site"
+
+
+@pytest.fixture(scope="session")
+def seed_build(tmp_path_factory) -> Path:
+    """This repository's project, built once for every test that reads its site. A test
+    that builds it again must leave it as it was (it checks that it does)."""
+    root = shipped_project(tmp_path_factory.mktemp("seed-build"))
+    built(root)
+    return root
+
+
+@pytest.fixture(scope="session")
+def hostile_build(tmp_path_factory) -> Path:
+    """The hostile project (see `hostile_project`), built once for the tests that read it."""
+    root = tmp_path_factory.mktemp("hostile-build")
+    hostile_project(root)
+    built(root)
+    return root
+
+
 def snapshot(folder: Path) -> dict[str, bytes]:
     """Every file under `folder` with its bytes, to prove a failed command changed nothing."""
     return {
@@ -100,8 +125,14 @@ def snapshot(folder: Path) -> dict[str, bytes]:
     }
 
 
+#: The titles of the hostile project's threads that hold every naughty string between them.
+ALL_NAUGHTY = ("Every naughty string, part 1", "Every naughty string, part 2")
+
+
 def hostile_project(root: Path) -> Cli:
-    """A project of the hostile thread plus every naughty string as title, author and body."""
+    """A project of the hostile thread plus every naughty string as title, author and body;
+    the same comments again, by the same authors, in the two ALL_NAUGHTY threads, so
+    that a few pages show them all (each thread fits on one page)."""
     import csv
     import json
 
@@ -109,13 +140,14 @@ def hostile_project(root: Path) -> Cli:
     (root / "corpus" / "raw").mkdir(parents=True)
     shutil.copy(REPO / "corpus" / "taxonomy.yml", root / "corpus" / "taxonomy.yml")
     export = root / "blns.csv"
+    rows = [(text or f"a{i}", text if text.strip() else f"body {i}") for i, text in enumerate(blns)]
     with export.open("w", newline="", encoding="utf-8") as handle:
         writer = csv.writer(handle)
         writer.writerow(["thread", "author", "text"])
-        for i, text in enumerate(blns):
-            writer.writerow(
-                [text or f"t{i}", text or f"a{i}", text if text.strip() else f"body {i}"]
-            )
+        for i, (text, (author, body)) in enumerate(zip(blns, rows, strict=True)):
+            writer.writerow([text or f"t{i}", author, body])
+        for i, (author, body) in enumerate(rows):
+            writer.writerow([ALL_NAUGHTY[i * len(ALL_NAUGHTY) // len(rows)], author, body])
     cli = Cli(root)
     assert cli("add", str(FIXTURES / "hostile" / "hostile_thread.txt")).exit_code == 0
     assert cli("add", str(export)).exit_code == 0

@@ -17,6 +17,7 @@ from themesite.analyse.features import count_terms
 from themesite.analyse.naming import WordRarity
 from themesite.analyse.parts import Part
 from themesite.analyse.records import ASSIGNED, DISCOVERED, Assignment, Statement
+from themesite.analyse.stage import _one_thread
 
 TOPICS = {
     "budget": [
@@ -96,7 +97,10 @@ def discover_themes(statements, exclude, settings, parts: int = 1):
             for chunk in chunks
         ]
     )
-    return discover_in(engine, vocabulary, settings, _rarity())
+    # One thread, as the analyse stage runs it: k-means' idle OpenMP threads spin, which
+    # made this test ten times slower on a two-core machine with anything else running.
+    with _one_thread():
+        return discover_in(engine, vocabulary, settings, _rarity())
 
 
 def _statements(topics: dict[str, list[tuple[str, str]]]) -> list[Statement]:

@@ -2,20 +2,29 @@
 in a folder outside this repository, on texts nobody here wrote a taxonomy for.
 
 Nothing of the repository is importable there, so the templates, the stylesheet, the
-search shim and the MkDocs configuration must all come from the wheel.
+search shim and the MkDocs configuration must all come from the wheel. The wheel's
+dependencies are not installed again (minutes of CI): the new environment sees, through
+links, the installed files of exactly the distributions the wheel requires, and theirs,
+so an import the wheel does not declare still fails there.
 """
 
 from __future__ import annotations
 
 import csv
+import email.parser
+import json
 import os
 import shutil
 import subprocess
 import sys
 import venv
+import zipfile
+from importlib import metadata
 from pathlib import Path
 
 import pytest
+from packaging.requirements import Requirement
+from packaging.utils import canonicalize_name
 
 from tests.conftest import FIXTURES, REPO
 
@@ -28,22 +37,57 @@ def _run(args: list[str], cwd: Path, env: dict[str, str]) -> subprocess.Complete
     return result
 
 
+def _required(wheel: Path) -> list[metadata.Distribution]:
+    """The installed distributions the wheel requires, and those they require in turn,
+    each at a version the requirement allows."""
+    with zipfile.ZipFile(wheel) as archive:
+        [name] = [n for n in archive.namelist() if n.endswith(".dist-info/METADATA")]
+        declared = email.parser.BytesParser().parsebytes(archive.read(name))
+    todo = [(Requirement(r), "") for r in declared.get_all("Requires-Dist") or ()]
+    found: dict[str, metadata.Distribution] = {}
+    seen: set[tuple[str, str]] = set()
+    while todo:
+        requirement, extra = todo.pop()
+        if requirement.marker and not requirement.marker.evaluate({"extra": extra}):
+            continue
+        key = canonicalize_name(requirement.name)
+        dist = found.setdefault(key, metadata.distribution(requirement.name))
+        assert requirement.specifier.contains(dist.version, prereleases=True), requirement
+        for wanted in ("", *requirement.extras):
+            if (key, wanted) not in seen:
+                seen.add((key, wanted))
+                todo += [(Requirement(r), wanted) for r in dist.requires or ()]
+    return sorted(found.values(), key=lambda d: d.metadata["Name"])
+
+
+def _link(dists: list[metadata.Distribution], folder: Path) -> None:
+    """Links each distribution's top-level packages, modules and metadata into `folder`."""
+    folder.mkdir()
+    for dist in dists:
+        assert dist.files, dist.metadata["Name"]
+        for top in sorted({f.parts[0] for f in dist.files} - {"..", "__pycache__"}):
+            link = folder / top
+            if not link.exists():
+                link.symlink_to(Path(dist.locate_file(top)).resolve())
+
+
 @pytest.fixture(scope="module")
 def installed(tmp_path_factory) -> tuple[Path, dict[str, str]]:
     """A new virtual environment with themesite installed from a freshly built wheel."""
     work = tmp_path_factory.mktemp("installed")
     env = {k: v for k, v in os.environ.items() if k not in {"PYTHONPATH", "VIRTUAL_ENV"}}
     wheels = work / "wheels"
-    _run(
-        [sys.executable, "-m", "pip", "wheel", "--no-deps", "-q", "-w", str(wheels), str(REPO)],
-        work,
-        env,
-    )
+    pip = [sys.executable, "-m", "pip"]
+    _run([*pip, "wheel", "--no-deps", "-q", "-w", str(wheels), str(REPO)], work, env)
     (wheel,) = wheels.glob("themesite-*.whl")
     environment = work / "venv"
-    venv.create(environment, with_pip=True)
+    venv.create(environment, with_pip=False)
     python = environment / "bin" / "python"
-    _run([str(python), "-m", "pip", "install", "-q", str(wheel)], work, env)
+    _run([*pip, "--python", str(python), "install", "-q", "--no-deps", str(wheel)], work, env)
+    _link(_required(wheel), work / "dependencies")
+    [site_packages] = (environment / "lib").glob("python*/site-packages")
+    (site_packages / "dependencies.pth").write_text(f"{work / 'dependencies'}\n", "utf-8")
+    _run([*pip, "--python", str(python), "check"], work, env)
     env["PATH"] = f"{environment / 'bin'}{os.pathsep}{env.get('PATH', '')}"
     return environment, env
 
@@ -54,15 +98,31 @@ def test_the_wheel_carries_the_site_files(installed):
         [
             str(environment / "bin" / "python"),
             "-c",
-            "import themesite.site_templates as t, pathlib; p = pathlib.Path(t.__file__).parent;"
-            "print(p); print(sorted(x.name for x in p.iterdir()))",
+            "import json, sys, themesite, themesite.site_templates as t, pathlib;"
+            "p = pathlib.Path(t.__file__).parent;"
+            "print(json.dumps([str(p), themesite.__file__, sorted(x.name for x in p.iterdir()),"
+            " sys.path]))",
         ],
         environment,
         env,
     ).stdout
-    assert str(environment) in found.splitlines()[0]
+    templates, package, names, path = json.loads(found)
+    assert str(environment) in templates and str(environment) in package
     for name in ("index.md.j2", "themesite.css", "mkdocs.yml", "vendor"):
-        assert f"'{name}'" in found
+        assert name in names
+    assert not [p for p in path if p and Path(p).is_relative_to(REPO)], path
+
+
+def test_what_the_wheel_does_not_require_is_not_importable(installed):
+    """This test environment has jsonschema (the tests use it); the new one must not."""
+    environment, env = installed
+    result = subprocess.run(
+        [str(environment / "bin" / "python"), "-c", "import jsonschema"],
+        env=env,
+        capture_output=True,
+        text=True,
+    )
+    assert result.returncode == 1 and "No module named 'jsonschema'" in result.stderr
 
 
 def test_init_add_build_then_a_theme_outside_the_repository(installed, tmp_path, browser):

@@ -12,8 +12,8 @@ import re
 import lxml.html
 import pytest
 
-from tests.conftest import REPO, shipped_project
-from tests.test_browser import ARTIFACTS, _built, _serve  # the browser fixture is in conftest
+from tests.conftest import REPO
+from tests.test_browser import ARTIFACTS, _serve  # the browser fixture is in conftest
 from themesite.analyse.records import Findings, Theme, ThemeFindings
 from themesite.render.pages import environment, headlines
 from themesite.wording import count, plural
@@ -94,8 +94,8 @@ def _pages(site) -> dict[str, str]:
 
 
 @pytest.fixture(scope="module")
-def seed_site(tmp_path_factory):
-    return _built(shipped_project(tmp_path_factory.mktemp("layout-seeds")))
+def seed_site(seed_build):
+    return seed_build / "site"
 
 
 @pytest.fixture(scope="module")

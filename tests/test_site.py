@@ -11,7 +11,7 @@ from urllib.parse import urlsplit
 import lxml.html
 import pytest
 
-from tests.conftest import FIXTURES, REPO, Cli, hostile_project, shipped_project, snapshot
+from tests.conftest import FIXTURES, REPO, Cli, snapshot
 from themesite.render.pages import escape_text
 
 BLNS = json.loads((FIXTURES / "hostile" / "blns.json").read_text("utf-8"))
@@ -26,12 +26,8 @@ def _tree(folder: Path) -> dict[str, bytes]:
 
 
 @pytest.fixture(scope="module")
-def seed_site(tmp_path_factory):
-    root = tmp_path_factory.mktemp("site")
-    shipped_project(root)
-    result = Cli(root)("build")
-    assert result.exit_code == 0, result.output
-    return root
+def seed_site(seed_build):
+    return seed_build
 
 
 def test_page_set(seed_site):
@@ -122,12 +118,8 @@ def test_a_failed_build_leaves_the_previous_site(seed_site, monkeypatch):
 
 
 @pytest.fixture(scope="module")
-def hostile_site(tmp_path_factory):
-    root = tmp_path_factory.mktemp("hostile")
-    cli = hostile_project(root)
-    result = cli("build")
-    assert result.exit_code == 0, result.output
-    return root
+def hostile_site(hostile_build):
+    return hostile_build
 
 
 def test_hostile_text_is_shown_literally_in_markdown_and_html(hostile_site):
