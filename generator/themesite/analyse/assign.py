@@ -29,6 +29,7 @@ A comment takes the strongest outcome of its statements.
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
@@ -223,10 +224,18 @@ def assign_part(part: Part, inputs: AssignInputs, models: dict[str, object]) -> 
 
 
 def statement_scores(part: Part, inputs: AssignInputs) -> tuple[np.ndarray, np.ndarray]:
-    """Every statement's zero-shot similarity to every theme, and its confidence."""
+    """Every statement's zero-shot similarity to every theme, and its confidence.
+
+    A comment of n statements has n chances to beat the null by luck, and takes its
+    strongest statement: so a statement's share of null scores beaten counts to the
+    power n (the chance that n random statements' best stays below it), and long
+    comments need clearer statements than one-line ones.
+    """
     assert part.counts is not None and inputs.profiles is not None
     found = scores(inputs.profiles, part.counts, [s.text for s in part.statements])
-    return found, inputs.profiles.confidence(found)
+    per_comment = Counter(s.comment_id for s in part.statements)
+    chances = np.array([per_comment[s.comment_id] for s in part.statements], dtype=np.float64)
+    return found, inputs.profiles.confidence(found) ** chances[:, None]
 
 
 def _zero_shot(

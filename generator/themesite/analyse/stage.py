@@ -219,7 +219,8 @@ def _theme_words(nlp, taxonomy: Taxonomy) -> list[ThemeWords]:
     """Each theme's label and description as one text, and its written examples."""
     words = []
     for theme in taxonomy.themes:
-        definition = f"{theme.label}. {theme.description}".strip()
+        same = theme.description.strip() in ("", theme.label.strip())
+        definition = theme.label if same else f"{theme.label}. {theme.description}"
         words.append(
             ThemeWords(
                 theme.id,
