@@ -157,3 +157,56 @@ def test_an_encoder_that_is_not_a_model_folder_is_a_one_line_error(path, tmp_pat
     with pytest.raises(ThemesiteError) as raised:
         load_encoder(path if path != "." else str(tmp_path))
     assert "\n" not in str(raised.value) and "encoder" in str(raised.value)
+
+
+class ConceptEncoder:
+    """A stand-in for a sentence encoder, for the plug-in only: words hashed into a few
+    dimensions, plus one strong dimension per concept that texts naming it in any words
+    share (what a trained model would learn)."""
+
+    CONCEPTS = (("environment", "pollution", "smog"), ("money", "fees", "expensive"))
+    WIDTH = 64
+
+    def embed(self, texts):
+        import zlib
+
+        import numpy as np
+
+        rows = np.zeros((len(texts), self.WIDTH + len(self.CONCEPTS)))
+        for row, text in enumerate(texts):
+            words = text.lower().replace(".", " ").split()
+            for word in words:
+                rows[row, zlib.crc32(word.encode()) % self.WIDTH] += 1
+            for column, concept in enumerate(self.CONCEPTS):
+                rows[row, self.WIDTH + column] = 5.0 * any(w in concept for w in words)
+        return rows / np.maximum(np.linalg.norm(rows, axis=1, keepdims=True), 1e-9)
+
+
+def test_an_encoder_finds_a_paraphrase_that_shares_no_word(monkeypatch):
+    import themesite.analyse.stage as stage
+
+    texts = ["Smog covers the city every winter now.", *UNIFORMS[6:]]
+    themes = (
+        ThemeSpec("green", "Harm to the environment", "The environment suffers."),
+        ThemeSpec("cost", "Money worries", "Households cannot pay."),
+    )
+
+    def assigned(findings):
+        return {
+            (a.unit_id, a.theme_id) for a in findings.comment_assignments if a.status == "assigned"
+        }
+
+    assert ("c00", "green") not in assigned(_findings(texts, themes))
+    monkeypatch.setattr(stage, "load_encoder", lambda path: ConceptEncoder())
+    comments = tuple(
+        Comment(f"c{i:02d}", i, f"a{i}", None, None, None, None, None, (t,), i + 1, i + 1)
+        for i, t in enumerate(texts)
+    )
+    thread = Thread("t", "T", "t.csv", "", "csv", None, None, (), (), None, comments, (), ())
+    taxonomy = Taxonomy("", themes)
+    engine = LocalEngine.load([thread], taxonomy, NlpSettings("blank:en", 64, 1), False)
+    config = AnalyseConfig(discover=False, processes=1, encoder="concepts")
+    findings = analyse(engine, taxonomy, config).findings
+    assert _best(findings)["c00"] == "green"
+    assert ("c00", "green") in assigned(findings)
+    assert findings.parameters["encoder"] == "concepts"

@@ -150,7 +150,12 @@ def fit_models(
     for column, theme_id in enumerate(inputs.theme_ids):
         if theme_id not in inputs.pattern_themes:
             continue
-        own = np.array([t == theme_id for t in inputs.example_themes], dtype=bool)
+        # An example of several themes (a coded comment) is a positive of each of them,
+        # never a negative of one.
+        texts = {text for text, _ in inputs.texts.examples[theme_id]}
+        own = np.array(
+            [t == theme_id or text in texts for t, text in _example_texts(inputs)], dtype=bool
+        )
         x_train = sparse.vstack([x_sample, inputs.x_examples, x_counters]).tocsr()
         y_train = np.concatenate(
             [weak_sample[:, column].astype(int), own.astype(int), np.zeros(len(counters), int)]
@@ -180,6 +185,11 @@ def fit_models(
             )
         models[theme_id] = model.fit(x_train, y_train, sample_weight=w_train)
     return models
+
+
+def _example_texts(inputs: AssignInputs) -> list[tuple[str, str]]:
+    """(theme id, text) of every example row, in row order."""
+    return [(t, text) for t, items in inputs.texts.examples.items() for text, _ in items]
 
 
 def assign_part(part: Part, inputs: AssignInputs, models: dict[str, object]) -> Part:

@@ -21,6 +21,10 @@ from themesite.errors import InputError
 
 #: The model under the taxonomy without its patterns: what descriptions and examples alone find.
 WORDS_ONLY = "model, words only"
+#: The model with the other folds' coded comments as examples of their themes.
+FOLDS = 5
+WITH_LABELS = f"model + coded comments as examples ({FOLDS}-fold)"
+WORDS_WITH_LABELS = f"words only + coded comments as examples ({FOLDS}-fold)"
 #: Stale rows reported one by one; the rest of them in one summary line.
 SHOWN_WARNINGS = 10
 HOW_TO_CODE = (
@@ -176,9 +180,29 @@ def _kappa(truth: list[int], guess: list[int]) -> float:
     return float(cohen_kappa_score(truth, guess))
 
 
-def evaluate_analysis(analysis, labels_path: Path, comment_ids: set[str], words_only=None) -> dict:
+def label_examples(
+    labels: Mapping[str, set[str]], texts: Mapping[str, str]
+) -> dict[str, list[str]]:
+    """Theme id -> the texts of the comments coded with it, in comment id order."""
+    examples: dict[str, list[str]] = {}
+    for comment_id in sorted(labels):
+        for theme_id in sorted(labels[comment_id]):
+            examples.setdefault(theme_id, []).append(texts[comment_id])
+    return examples
+
+
+def folds(comment_ids: Iterable[str]) -> list[set[str]]:
+    """The coded comments in FOLDS folds, dealt out in id order (ids are hashes)."""
+    ordered = sorted(comment_ids)
+    return [set(ordered[i::FOLDS]) for i in range(FOLDS)]
+
+
+def evaluate_analysis(
+    analysis, labels_path: Path, comment_ids: set[str], words_only=None, cross_validated=()
+) -> dict:
     """Score an analysis and its patterns-only baseline (and, if given, the analysis
-    under the taxonomy without patterns) against a coding file.
+    under the taxonomy without patterns, and the k-fold themes of each coded comment
+    learnt from the others) against a coding file.
 
     The report has `labels` (the file), `results` (one agreement per scorer),
     `warnings` (rows of the file that no longer apply, each `path:line: ...`) and
@@ -206,6 +230,8 @@ def evaluate_analysis(analysis, labels_path: Path, comment_ids: set[str], words_
         ]
         if words_only is not None:
             results.append(agreement(WORDS_ONLY, human, _assigned(words_only, seeded), seeded))
+        for name, found in cross_validated:
+            results.append(agreement(name, human, found, seeded))
     return {
         "labels": str(labels_path),
         "results": [asdict(r) for r in results],
@@ -249,4 +275,37 @@ def evaluate_project(project, config, labels_path: Path | None, taxonomy_path: P
             threads=threads,
         )
     comment_ids = {c.id for t in threads for c in t.comments}
-    return evaluate_analysis(analysis, labels, comment_ids, words_only)
+    cross_validated = []
+    coding = read_labels(labels, comment_ids, {t.id for t in taxonomy.themes})
+    if taxonomy.themes and len(coding.labels) >= FOLDS:
+        for name, themes in (
+            (WITH_LABELS, taxonomy),
+            (WORDS_WITH_LABELS, taxonomy.without_patterns()),
+        ):
+            found = _cross_validated(project, config, themes, threads, coding.labels)
+            cross_validated.append((name, found))
+    return evaluate_analysis(analysis, labels, comment_ids, words_only, cross_validated)
+
+
+def _cross_validated(project, config, taxonomy, threads, labels) -> dict[str, set[str]]:
+    """Each coded comment's themes from an analysis that had the other folds' coded
+    comments as examples of their themes (never its own coding): labels used for
+    training, scored honestly."""
+    from dataclasses import replace
+
+    from themesite.build import run_analysis
+
+    texts = {c.id: c.text for t in threads for c in t.comments}
+    found: dict[str, set[str]] = {}
+    for held in folds(labels):
+        train = {c: themes for c, themes in labels.items() if c not in held}
+        fold = run_analysis(
+            project,
+            # No NLP cache: a words-only taxonomy's would empty the project's.
+            replace(config, discover=False, cache=False),
+            taxonomy.with_examples(label_examples(train, texts)),
+            threads=threads,
+        )
+        seeded = [t.id for t in taxonomy.themes]
+        found.update({c: t for c, t in _assigned(fold, seeded).items() if c in held})
+    return found

@@ -75,6 +75,14 @@ class Taxonomy:
         themes = tuple(replace(t, phrases=(), tokens=()) for t in self.themes)
         return replace(self, themes=themes, sha256=digest)
 
+    def with_examples(self, extra: dict[str, list[str]]) -> Taxonomy:
+        """The same themes with more examples (labelled comments): the NLP's pattern hits
+        do not depend on examples, so the hash, which keys the NLP cache, stays."""
+        themes = tuple(
+            replace(t, examples=t.examples + tuple(extra.get(t.id, ()))) for t in self.themes
+        )
+        return replace(self, themes=themes)
+
 
 #: The taxonomy of a project that has none: discovered themes only.
 NO_TAXONOMY = Taxonomy(path="", themes=())
