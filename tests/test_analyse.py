@@ -150,9 +150,15 @@ def test_a_quote_that_is_not_verbatim_is_a_build_error():
 def test_evaluate_reports_model_baseline_and_words_only(seed_findings):
     root, _, _ = seed_findings
     report = json.loads(Cli(root)("evaluate", "--json").stdout)
-    model, baseline, words = report["results"]
+    model, baseline, words, *folded = report["results"]
     assert (model["name"], baseline["name"]) == ("model", "patterns only")
     assert words["name"] == "model, words only"
+    # Coded comments as examples, each scored by a model that never saw its coding.
+    assert [r["name"] for r in folded] == [
+        "model + coded comments as examples (5-fold)",
+        "words only + coded comments as examples (5-fold)",
+    ]
+    assert all(r["comments"] == 48 for r in folded)
     assert model["comments"] == 48
     assert {t["theme_id"] for t in model["themes"]} == {
         "metrics-misalignment",
