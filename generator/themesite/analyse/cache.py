@@ -43,6 +43,7 @@ def cache_key(pipeline: str, taxonomy: Taxonomy) -> str:
             "taxonomy_sha256": taxonomy.sha256,
             "min_statement_words": MIN_STATEMENT_WORDS,
             "stance_lemmas": STANCE_LEMMAS,
+            "lemma_order": "content, then stance words",
             "python": list(sys.version_info[:2]),
         },
         sort_keys=True,

@@ -148,7 +148,15 @@ def feature_lemmas(doc: Doc | Span) -> tuple[str, ...]:
             lemmas.append("IT")
         elif lemma in stance or (token.is_alpha and not token.is_stop and len(token.text) > 1):
             lemmas.append(lemma)
-    return tuple(lemmas)
+    return stance_last(lemmas, stance)
+
+
+def stance_last(lemmas, stance: frozenset[str]) -> tuple[str, ...]:
+    """The content lemmas in order, then the stance words: a statement's words are its
+    topic's bigrams as if the stop list had dropped the stance words (discovery and naming
+    leave stance words out and see the same terms), and the stance words still count."""
+    kept = [x for x in lemmas if x]
+    return tuple([x for x in kept if x not in stance] + [x for x in kept if x in stance])
 
 
 class DocReducer:
@@ -161,8 +169,9 @@ class DocReducer:
         self.it_forms = np.array(
             [self.strings.add(form) for form in it_forms(nlp.lang)], dtype=np.uint64
         )
+        self.stance_text = frozenset(STANCE_LEMMAS.get(nlp.lang, ()))
         self.stance = np.array(
-            [self.strings.add(lemma) for lemma in STANCE_LEMMAS.get(nlp.lang, ())], dtype=np.uint64
+            [self.strings.add(lemma) for lemma in self.stance_text], dtype=np.uint64
         )
         self.lemma_text: dict[int, str] = {}
 
@@ -185,7 +194,7 @@ class DocReducer:
         for start, end in spans:
             first = int(np.searchsorted(ends, start, side="right"))
             last = int(np.searchsorted(starts, end, side="left"))
-            statements.append((start, end, tuple(x for x in lemmas[first:last] if x)))
+            statements.append((start, end, stance_last(lemmas[first:last], self.stance_text)))
         hits = []
         for hit in self.matcher(doc):
             for index, (start, end, _) in enumerate(statements):
