@@ -33,7 +33,7 @@ BAN = ThemeSpec("ban", "Uniforms should be banned", "Uniforms should be banned."
 KEEP = ThemeSpec("keep", "Uniforms should not be banned", "Uniforms should not be banned.")
 
 
-def _findings(texts: list[str], themes: tuple[ThemeSpec, ...]):
+def _findings(texts: list[str], themes: tuple[ThemeSpec, ...], encoder: str = ""):
     comments = tuple(
         Comment(f"c{i:02d}", i, f"author{i}", None, None, None, None, None, (text,), i + 1, i + 1)
         for i, text in enumerate(texts)
@@ -41,7 +41,8 @@ def _findings(texts: list[str], themes: tuple[ThemeSpec, ...]):
     thread = Thread("t", "T", "t.csv", "", "csv", None, None, (), (), None, comments, (), ())
     taxonomy = Taxonomy("", themes)
     engine = LocalEngine.load([thread], taxonomy, NlpSettings("blank:en", 64, 1), False)
-    return analyse(engine, taxonomy, AnalyseConfig(discover=False, processes=1)).findings
+    config = AnalyseConfig(discover=False, processes=1, encoder=encoder)
+    return analyse(engine, taxonomy, config).findings
 
 
 def _best(findings) -> dict[str, str]:
@@ -198,15 +199,7 @@ def test_an_encoder_finds_a_paraphrase_that_shares_no_word(monkeypatch):
 
     assert ("c00", "green") not in assigned(_findings(texts, themes))
     monkeypatch.setattr(stage, "load_encoder", lambda path: ConceptEncoder())
-    comments = tuple(
-        Comment(f"c{i:02d}", i, f"a{i}", None, None, None, None, None, (t,), i + 1, i + 1)
-        for i, t in enumerate(texts)
-    )
-    thread = Thread("t", "T", "t.csv", "", "csv", None, None, (), (), None, comments, (), ())
-    taxonomy = Taxonomy("", themes)
-    engine = LocalEngine.load([thread], taxonomy, NlpSettings("blank:en", 64, 1), False)
-    config = AnalyseConfig(discover=False, processes=1, encoder="concepts")
-    findings = analyse(engine, taxonomy, config).findings
+    findings = _findings(texts, themes, encoder="concepts")
     assert _best(findings)["c00"] == "green"
     assert ("c00", "green") in assigned(findings)
     assert findings.parameters["encoder"] == "concepts"
