@@ -114,11 +114,34 @@ def project_taxonomy(project: Project, config: AnalyseConfig, taxonomy_path: Pat
 
 
 def run_analysis(project: Project, config: AnalyseConfig, taxonomy, progress=None, threads=None):
-    """The analysis of the project's corpus under `taxonomy`, on the configured engine."""
+    """The analysis of the project's corpus under `taxonomy`, on the configured engine,
+    with what the votes kept beside its sources say (see `analyse.votes`)."""
+    from themesite.analyse.opinions import GroupSettings
     from themesite.analyse.stage import analyse
+    from themesite.analyse.votes import with_votes
 
+    settings = GroupSettings(seed=config.seed)
+    opinions = read_opinions(project, settings, threads)
     with _engine(project, config, taxonomy, progress, threads) as engine:
-        return analyse(engine, taxonomy, config)
+        analysis = analyse(engine, taxonomy, config, opinions.opposed())
+    return replace(analysis, findings=with_votes(analysis.findings, opinions, settings))
+
+
+def read_opinions(project: Project, settings, threads: list[Thread] | None):
+    """Opinion groups and comment votes of the corpus, a thread at a time (read before a
+    long analysis, so a broken votes file fails at once)."""
+    from themesite.analyse.votes import Opinions, thread_opinions
+    from themesite.ingest.store import read_thread, thread_files
+    from themesite.ingest.votes import read_ballots
+
+    # Without `threads` the Dask engine's workers read the corpus: here one file at a time.
+    if threads is None:
+        corpus = map(read_thread, thread_files(project.threads))
+    else:
+        corpus = sorted(threads, key=lambda t: t.id)
+    return Opinions.join(
+        thread_opinions(thread, read_ballots(project.raw, thread), settings) for thread in corpus
+    )
 
 
 @contextlib.contextmanager
@@ -232,6 +255,7 @@ def render_stage(
             discovery=Discovery.from_parameters(parameters),
             evaluation=evaluation,
             ledger=corpus.check.as_json()["ledger"],
+            opinions=analysis.findings.opinion_spaces,
             taxonomy_text=taxonomy.read_text(encoding="utf-8") if taxonomy.is_file() else "",
         ),
         data=DataPage(

@@ -11,7 +11,7 @@ import json
 from collections.abc import Iterable, Iterator
 from typing import TextIO
 
-from themesite.analyse.records import Findings
+from themesite.analyse.records import Findings, VoteSummary
 from themesite.errors import ThemesiteError
 from themesite.ingest.records import Thread
 
@@ -166,3 +166,66 @@ def write_rows(
             out.write(json.dumps(row, ensure_ascii=False) + "\n")
             count += 1
     return count
+
+
+#: Vote summaries: one row for everyone (group "all"), then one per opinion group.
+VOTE_COLUMNS = (
+    "thread_id",
+    "unit_id",
+    "group_id",
+    "agree",
+    "disagree",
+    "passed",
+    "seen",
+    "agree_share",
+    "agree_low",
+    "agree_high",
+    "disagree_share",
+    "disagree_low",
+    "disagree_high",
+    "verdict",
+)
+GROUP_COLUMNS = ("thread_id", "group_id", "label", "participant")
+
+
+def _vote_rows(thread_id: str, unit_id: str, summary: VoteSummary) -> Iterator[dict[str, object]]:
+    for group_id, tally in [("all", summary.overall), *sorted(summary.groups.items())]:
+        yield {
+            "thread_id": thread_id,
+            "unit_id": unit_id,
+            "group_id": group_id,
+            "agree": tally.agree,
+            "disagree": tally.disagree,
+            "passed": tally.passed,
+            "seen": tally.seen,
+            "agree_share": tally.agree_share.value,
+            "agree_low": tally.agree_share.low,
+            "agree_high": tally.agree_share.high,
+            "disagree_share": tally.disagree_share.value,
+            "disagree_low": tally.disagree_share.low,
+            "disagree_high": tally.disagree_share.high,
+            "verdict": summary.verdict if group_id == "all" else "",
+        }
+
+
+def comment_vote_rows(findings: Findings) -> Iterator[dict[str, object]]:
+    for item in findings.comment_votes:
+        yield from _vote_rows(item.thread_id, item.comment_id, item.votes)
+
+
+def theme_vote_rows(findings: Findings) -> Iterator[dict[str, object]]:
+    """A theme's pooled votes (thread_id empty: a theme may span conversations)."""
+    for item in findings.themes:
+        if item.votes is not None:
+            yield from _vote_rows("", item.theme.id, item.votes)
+
+
+def group_rows(findings: Findings) -> Iterator[dict[str, object]]:
+    for group in findings.opinion_groups:
+        for participant in group.participants:
+            yield {
+                "thread_id": group.thread_id,
+                "group_id": group.id,
+                "label": group.label,
+                "participant": participant,
+            }

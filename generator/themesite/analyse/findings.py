@@ -18,13 +18,19 @@ from themesite.analyse.records import (
     AMBIGUOUS,
     ASSIGNED,
     Assignment,
+    CommentVotes,
     Evidence,
     Findings,
+    OpinionGroup,
+    OpinionSpace,
     Profile,
     Quote,
+    Share,
+    Tally,
     Theme,
     ThemeFindings,
     ThemeScores,
+    VoteSummary,
 )
 
 
@@ -160,6 +166,7 @@ def findings_from_json(text: str) -> Findings:
                 "threads": tuple(t["threads"]),
                 "quotes": tuple(Quote(**q) for q in t["quotes"]),
                 "co_occurring": tuple(tuple(pair) for pair in t["co_occurring"]),
+                "votes": _votes(t.get("votes")),
             }
         )
         for t in data["themes"]
@@ -174,6 +181,43 @@ def findings_from_json(text: str) -> Findings:
         corpus=data["corpus"],
         parameters=data["parameters"],
         scores=_scores(data.get("scores")),
+        opinion_groups=tuple(
+            OpinionGroup(**{**g, "participants": tuple(g["participants"])})
+            for g in data.get("opinion_groups", ())
+        ),
+        opinion_spaces=tuple(_space(s) for s in data.get("opinion_spaces", ())),
+        comment_votes=tuple(
+            CommentVotes(**{**c, "votes": _votes(c["votes"])})
+            for c in data.get("comment_votes", ())
+        ),
+    )
+
+
+def _tally(data: dict) -> Tally:
+    return Tally(
+        **{
+            **data,
+            "agree_share": Share(**data["agree_share"]),
+            "disagree_share": Share(**data["disagree_share"]),
+        }
+    )
+
+
+def _votes(data: dict | None) -> VoteSummary | None:
+    if data is None:
+        return None
+    groups = {k: _tally(v) for k, v in data["groups"].items()}
+    return VoteSummary(_tally(data["overall"]), groups, data["verdict"])
+
+
+def _space(data: dict) -> OpinionSpace:
+    return OpinionSpace(
+        **{
+            **data,
+            "explained": tuple(data["explained"]),
+            "points": tuple(tuple(p) for p in data["points"]),
+            "point_groups": tuple(data["point_groups"]),
+        }
     )
 
 

@@ -52,8 +52,10 @@ def choose_quotes(
     texts: Mapping[str, str],
     roles: Mapping[str, str | None],
     limit: int,
+    opposed: frozenset[str] = frozenset(),
 ) -> tuple[Quote, ...]:
-    """Up to `limit` quotes: best score first, new authors and threads before repeats.
+    """Up to `limit` quotes: best score first, new authors and threads before repeats, and
+    comments most voters disagreed with (`opposed`) only when nothing else is left.
 
     `texts` maps comment ids to their text (for the verbatim check), `roles` to the
     author's role.
@@ -74,6 +76,7 @@ def choose_quotes(
             remaining,
             key=lambda c: (
                 c.statement.comment_id in comments,
+                c.statement.comment_id in opposed,
                 c.statement.author in authors and c.statement.author is not None,
                 c.statement.thread_id in threads,
                 -c.score,
@@ -115,7 +118,9 @@ def verified_quote(
 QUOTE_CANDIDATES = 2_000
 
 
-def representative_quotes(engine: Engine, idf: Idf, limit: int) -> dict[str, tuple[Quote, ...]]:
+def representative_quotes(
+    engine: Engine, idf: Idf, limit: int, opposed: frozenset[str] = frozenset()
+) -> dict[str, tuple[Quote, ...]]:
     """Quotes per theme, scored by confidence x typicality (cosine to the theme's centroid
     in TF-IDF space), from the best `QUOTE_CANDIDATES` of every partition."""
     centroids: dict[str, sparse.csr_matrix] = {}
@@ -138,7 +143,7 @@ def representative_quotes(engine: Engine, idf: Idf, limit: int) -> dict[str, tup
         texts.update(part_texts)
         roles.update(part_roles)
     return {
-        theme_id: choose_quotes(_best(items), texts, roles, limit)
+        theme_id: choose_quotes(_best(items), texts, roles, limit, opposed)
         for theme_id, items in sorted(candidates.items())
     }
 

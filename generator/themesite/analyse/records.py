@@ -14,6 +14,10 @@ ASSIGNED = "assigned"
 AMBIGUOUS = "ambiguous"
 SEEDED = "seeded"
 DISCOVERED = "discovered"
+#: Verdicts on votes across opinion groups (see `analyse.votes`).
+CONSENSUS = "consensus"
+REJECTED = "rejected"
+DIVISIVE = "divisive"
 
 
 @dataclass(frozen=True)
@@ -62,6 +66,76 @@ class Quote:
 
 
 @dataclass(frozen=True)
+class Share:
+    """A proportion of votes with its 95% interval."""
+
+    value: float
+    low: float
+    high: float
+
+
+@dataclass(frozen=True)
+class Tally:
+    """Votes on one comment, or pooled over a theme's comments, by one group or by all."""
+
+    agree: int
+    disagree: int
+    passed: int
+    seen: int  # agree + disagree + passed
+    agree_share: Share  # of those who saw it
+    disagree_share: Share
+
+
+@dataclass(frozen=True)
+class VoteSummary:
+    """How a comment or a theme was voted: by everyone, by each opinion group (by id), and
+    what that says across groups (CONSENSUS, REJECTED, DIVISIVE or "")."""
+
+    overall: Tally
+    groups: dict[str, Tally]
+    verdict: str = ""
+
+
+@dataclass(frozen=True)
+class CommentVotes:
+    comment_id: str
+    thread_id: str
+    votes: VoteSummary
+
+
+@dataclass(frozen=True)
+class OpinionGroup:
+    """Participants of one conversation who vote alike; `participants` are the ids the
+    vote export gives them."""
+
+    id: str
+    thread_id: str
+    label: str
+    participants: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class OpinionSpace:
+    """One conversation's vote map: who could be placed, how the groups were chosen, and
+    each placed participant's position (for the map) and group."""
+
+    thread_id: str
+    source: str  # the votes file, relative to corpus/raw
+    participants: int  # rows of the vote file
+    voters: int  # participants with at least one vote on an analysed comment
+    placed: int
+    min_votes: int
+    comments: int  # comments voted on and not rejected by a moderator
+    k: int = 0
+    silhouettes: dict[str, float] = field(default_factory=dict)
+    explained: tuple[float, ...] = ()  # variance share of the two components
+    points: tuple[tuple[float, float], ...] = ()
+    point_groups: tuple[str, ...] = ()
+    #: Adjusted Rand index against the groups in the export (Polis's own), if it has them.
+    reference_agreement: float | None = None
+
+
+@dataclass(frozen=True)
 class Theme:
     id: str
     label: str
@@ -81,6 +155,7 @@ class ThemeFindings:
     confidence: dict[str, float]  # min, quartiles, median, mean, max over assigned comments
     quotes: tuple[Quote, ...]
     co_occurring: tuple[tuple[str, int], ...]  # (theme id, comments sharing both)
+    votes: VoteSummary | None = None  # pooled over its assigned comments that were voted on
 
 
 @dataclass(frozen=True)
@@ -116,3 +191,6 @@ class Findings:
     corpus: dict[str, int]
     parameters: dict[str, object] = field(default_factory=dict)
     scores: ThemeScores | None = None
+    opinion_groups: tuple[OpinionGroup, ...] = ()
+    opinion_spaces: tuple[OpinionSpace, ...] = ()
+    comment_votes: tuple[CommentVotes, ...] = ()

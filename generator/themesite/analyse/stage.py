@@ -79,8 +79,15 @@ class Analysis:
     cached: int = 0
 
 
-def analyse(engine: Engine, taxonomy: Taxonomy, config: AnalyseConfig) -> Analysis:
-    """Findings of the corpus held by `engine` (its statements extracted) under the taxonomy."""
+def analyse(
+    engine: Engine,
+    taxonomy: Taxonomy,
+    config: AnalyseConfig,
+    opposed: frozenset[str] = frozenset(),
+) -> Analysis:
+    """Findings of the corpus held by `engine` (its statements extracted) under the taxonomy;
+    `opposed` comments (more voters disagreed than agreed) are quoted only when a theme
+    has no other."""
     nlp = build_pipeline(config.pipeline)
     theme_texts = _theme_texts(nlp, taxonomy)
     examples = [lem for _, lem in theme_texts.all_examples()]
@@ -128,7 +135,7 @@ def analyse(engine: Engine, taxonomy: Taxonomy, config: AnalyseConfig) -> Analys
             )
             themes += [found.theme for found in discovered]
     del rarity
-    quotes = representative_quotes(engine, Idf.of(df, sum(sizes)), config.quotes_max)
+    quotes = representative_quotes(engine, Idf.of(df, sum(sizes)), config.quotes_max, opposed)
     statement_outcomes = sorted(
         (a for part in engine.collect(outcomes_of) for a in part),
         key=lambda a: (a.unit_id, a.theme_id),

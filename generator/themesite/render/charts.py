@@ -135,3 +135,67 @@ def _short(label: str, limit: int) -> str:
     if label[limit - 1] != " " and " " in cut:
         cut = cut.rsplit(" ", 1)[0]
     return cut.rstrip(" /,;:-") + "…"
+
+
+#: Group colours of the opinion map, told apart by shape too (for readers who cannot
+#: tell the colours apart): a group's points and its legend entry share both.
+GROUP_COLOURS = ("#3f51b5", "#e65100", "#009688", "#8e24aa", "#6d4c41")
+GROUP_SHAPES = ("circle", "square", "diamond", "triangle", "cross")
+MAP_WIDTH, MAP_HEIGHT, MAP_FONT, LEGEND_ROW = 420, 300, 14, 22
+
+
+def opinion_map(
+    chart_id: str,
+    points: Sequence[tuple[float, float]],
+    point_groups: Sequence[str],
+    groups: Sequence[str],
+) -> str:
+    """Participants on the two principal components of their votes, one mark per person,
+    coloured and shaped by group; the axes cross at the average participant."""
+    legend = LEGEND_ROW * len(groups) + 8
+    width, height = MAP_WIDTH, MAP_HEIGHT + legend
+    xs, ys = [p[0] for p in points] or [0.0], [p[1] for p in points] or [0.0]
+    reach = max(max(map(abs, xs)), max(map(abs, ys)), 1e-9)
+    scale = (min(width, MAP_HEIGHT) / 2 - 12) / reach
+    cx, cy = width / 2, MAP_HEIGHT / 2
+    parts = [
+        _open(chart_id, width, height),
+        f'<title id="{chart_id}-title">Opinion groups</title>',
+        f'<desc id="{chart_id}-desc">{len(points)} participants placed by how they voted: '
+        "people close together voted alike. The groups' sizes are in the table below.</desc>",
+        f'<line x1="0" y1="{cy}" x2="{width}" y2="{cy}" stroke="currentColor" '
+        'stroke-opacity="0.2"/>',
+        f'<line x1="{cx}" y1="0" x2="{cx}" y2="{MAP_HEIGHT}" stroke="currentColor" '
+        'stroke-opacity="0.2"/>',
+    ]
+    style = {g: i % len(GROUP_COLOURS) for i, g in enumerate(groups)}
+    for (x, y), group in zip(points, point_groups, strict=True):
+        parts.append(_mark(style[group], cx + x * scale, cy - y * scale, 3.0, "0.55"))
+    for i, group in enumerate(groups):
+        y = MAP_HEIGHT + 8 + i * LEGEND_ROW
+        parts += [
+            _mark(style[group], 8, y + 8, 5.0, "1"),
+            f'<text x="22" y="{y + 13}" font-size="{MAP_FONT}" fill="currentColor">'
+            f"{escape(_short(group, 40))}</text>",
+        ]
+    parts.append("</svg>")
+    return "\n".join(parts)
+
+
+def _mark(style: int, x: float, y: float, r: float, opacity: str) -> str:
+    colour, shape = GROUP_COLOURS[style], GROUP_SHAPES[style]
+    paint = f'fill="{colour}" fill-opacity="{opacity}"'
+    if shape == "circle":
+        return f'<circle cx="{x:.1f}" cy="{y:.1f}" r="{r}" {paint}/>'
+    if shape == "cross":
+        a, b = f"{x - r:.1f},{y - r:.1f}", f"{x + r:.1f},{y + r:.1f}"
+        c, d = f"{x + r:.1f},{y - r:.1f}", f"{x - r:.1f},{y + r:.1f}"
+        stroke = f'stroke="{colour}" stroke-opacity="{opacity}" stroke-width="2"'
+        return f'<path d="M{a}L{b}M{c}L{d}" {stroke}/>'
+    corners = {
+        "square": ((-1, -1), (1, -1), (1, 1), (-1, 1)),
+        "diamond": ((0, -1.3), (1.3, 0), (0, 1.3), (-1.3, 0)),
+        "triangle": ((0, -1.3), (1.2, 1), (-1.2, 1)),
+    }[shape]
+    drawn = " ".join(f"{x + dx * r:.1f},{y + dy * r:.1f}" for dx, dy in corners)
+    return f'<polygon points="{drawn}" {paint}/>'

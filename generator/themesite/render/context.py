@@ -10,16 +10,25 @@ from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from themesite.analyse.records import ASSIGNED, Findings, Quote, ThemeFindings
+from themesite.analyse.records import ASSIGNED, CONSENSUS, DIVISIVE, Findings, Quote, ThemeFindings
 from themesite.ingest.records import Comment, Highlight, Thread
 from themesite.render.links import (
     COMMENTS_PER_PAGE,
+    Link,
     chunks,
     contributor_page,
     href,
     part_path,
     theme_page,
     thread_page,
+)
+from themesite.render.opinions import (
+    Agreement,
+    OpinionMapView,
+    StatementRow,
+    VoteLine,
+    VoteTable,
+    VoteViews,
 )
 
 #: Longest list of threads shown on a theme page.
@@ -29,18 +38,13 @@ ARTICLE = "article"
 
 
 @dataclass(frozen=True)
-class Link:
-    label: str
-    url: str
-
-
-@dataclass(frozen=True)
 class QuoteView:
     text: str
     author: str
     role: str | None
     source: Link  # the thread page, anchored at the comment
     contributor: Link | None
+    votes: VoteLine | None = None
 
 
 @dataclass(frozen=True)
@@ -65,6 +69,10 @@ class ThemePage:
     more_threads: int  # threads beyond THREADS_LISTED, counted but not listed
     sub_themes: tuple[Link, ...]
     parent: Link | None
+    votes: VoteTable | None = None
+    #: The theme's comments flagged consensus or divisive across opinion groups.
+    consensus: tuple[StatementRow, ...] = ()
+    divisive: tuple[StatementRow, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -74,6 +82,7 @@ class CommentView:
     author: Link | None
     reply_to: Link | None
     themes: tuple[Link, ...]
+    votes: VoteLine | None = None
 
 
 @dataclass(frozen=True)
@@ -93,6 +102,7 @@ class ThreadPage:
     parts: tuple[Link, ...] = ()
     #: Whether comment text goes into the site's search index (see `SiteConfig`).
     search_comments: bool = True
+    opinions: OpinionMapView | None = None
 
 
 @dataclass(frozen=True)
@@ -115,6 +125,7 @@ class Site:
     contributors: tuple[ContributorPage, ...]
     findings: Findings
     theme_rows: dict[str, ThemeRow] = field(default_factory=dict)
+    agreement: Agreement | None = None
 
 
 def _parts(path: str, count: int, current: str) -> tuple[Link, ...]:
@@ -134,11 +145,14 @@ def build_site(findings: Findings, threads: Sequence[Thread], search_comments: b
     labels = {t.theme.id: t.theme.label for t in findings.themes}
     analysed = max(findings.corpus.get("comments", 0), 1)
     by_comment: dict[str, list[str]] = defaultdict(list)
+    members: dict[str, list[str]] = defaultdict(list)
     for item in findings.comment_assignments:
         if item.status == ASSIGNED:
             by_comment[item.unit_id].append(item.theme_id)
+            members[item.theme_id].append(item.unit_id)
 
     titles = {t.id: t.title for t in threads}
+    votes = VoteViews(findings, titles)
 
     def quote_view(quote: Quote, page: str) -> QuoteView:
         if quote.comment_id not in comments:  # a quote from the article (include_articles)
@@ -161,6 +175,21 @@ def build_site(findings: Findings, threads: Sequence[Thread], search_comments: b
             contributor=Link(author, href(page, contributor_page(author)))
             if comment.author
             else None,
+            votes=votes.line(comment.id),
+        )
+
+    def statement(comment_id: str, page: str) -> StatementRow:
+        thread, comment = comments[comment_id]
+        table = votes.table(votes.by_comment[comment_id].votes, short=True)
+        assert table is not None
+        link = Link(thread.title, href(page, comment_page[comment.id], comment.id))
+        return StatementRow(comment.text, link, table)
+
+    def flagged(theme_id: str, verdict: str, page: str) -> tuple[StatementRow, ...]:
+        return tuple(
+            statement(c, page)
+            for c in members.get(theme_id, ())
+            if c in votes.by_comment and votes.by_comment[c].votes.verdict == verdict
         )
 
     def theme_links(ids, page: str) -> tuple[Link, ...]:
@@ -195,6 +224,9 @@ def build_site(findings: Findings, threads: Sequence[Thread], search_comments: b
                 parent=Link(labels[item.theme.parent], href(page, theme_page(item.theme.parent)))
                 if item.theme.parent
                 else None,
+                votes=votes.table(item.votes),
+                consensus=flagged(item.theme.id, CONSENSUS, page),
+                divisive=flagged(item.theme.id, DIVISIVE, page),
             )
         )
         rows[item.theme.id] = ThemeRow(
@@ -224,6 +256,7 @@ def build_site(findings: Findings, threads: Sequence[Thread], search_comments: b
             if parent
             else None,
             themes=theme_links(by_comment.get(comment.id, ()), page),
+            votes=votes.line(comment.id),
         )
 
     thread_pages = []
@@ -256,6 +289,7 @@ def build_site(findings: Findings, threads: Sequence[Thread], search_comments: b
                     part=part,
                     parts=_parts(thread_page(thread.id), len(parts), page),
                     search_comments=search_comments,
+                    opinions=votes.map_of(thread.id) if part == 0 else None,
                 )
             )
     return Site(
@@ -266,6 +300,10 @@ def build_site(findings: Findings, threads: Sequence[Thread], search_comments: b
         ),
         findings=findings,
         theme_rows=rows,
+        agreement=votes.agreement(
+            lambda i: Link(labels[i], href("index.md", theme_page(i))),
+            lambda c: statement(c.comment_id, "index.md"),
+        ),
     )
 
 

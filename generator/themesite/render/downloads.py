@@ -11,8 +11,13 @@ from themesite.analyse.records import Findings
 from themesite.export import (
     ASSIGNMENT_COLUMNS,
     COMMENT_COLUMNS,
+    GROUP_COLUMNS,
+    VOTE_COLUMNS,
     assignment_rows,
     comment_rows,
+    comment_vote_rows,
+    group_rows,
+    theme_vote_rows,
     write_rows,
 )
 from themesite.ingest.records import Thread
@@ -30,6 +35,10 @@ DICTIONARY = (
     ("confidence", "Calibrated probability (seeded) or typicality (discovered), 0 to 1."),
     ("evidence", "Why: matched patterns, the most similar example, the model's score."),
     ("themes (labels.csv)", "Theme ids a human coder assigned, separated by ';'."),
+    ("unit_id, group_id (votes)", "A comment or theme id; 'all' or an opinion group's id."),
+    ("agree, disagree, passed, seen", "Votes cast; seen = agree + disagree + passed."),
+    ("agree_share, _low, _high", "agree / seen and its 95% interval (disagree_ likewise)."),
+    ("verdict", "consensus, rejected or divisive across the opinion groups (see Method)."),
 )
 
 
@@ -57,6 +66,21 @@ def downloads(
             "Everything this site reports, as one JSON document.",
         ),
     }
+    if findings.comment_votes:
+        files["votes-comments.csv"] = (
+            _table(comment_vote_rows(findings), VOTE_COLUMNS, "csv"),
+            "Votes on each comment (unit_id): everyone, then each opinion group, with 95% "
+            "intervals and the verdict across groups.",
+        )
+        files["votes-themes.csv"] = (
+            _table(theme_vote_rows(findings), VOTE_COLUMNS, "csv"),
+            "Votes pooled over each theme's comments (unit_id), in the same columns.",
+        )
+    if findings.opinion_groups:
+        files["opinion-groups.csv"] = (
+            _table(group_rows(findings), GROUP_COLUMNS, "csv"),
+            "The opinion group of every placed participant, by the vote export's ids.",
+        )
     if taxonomy.is_file():
         files["taxonomy.yml"] = (taxonomy.read_bytes(), "The taxonomy the themes were defined by.")
     if labels is not None and labels.exists():

@@ -2,7 +2,15 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from themesite.ingest.text import short_hash, slugify
+
+
+@dataclass(frozen=True)
+class Link:
+    label: str
+    url: str
 
 
 def contributor_slug(author: str) -> str:

@@ -11,8 +11,10 @@ from typing import Any
 
 from markupsafe import Markup
 
+from themesite.analyse.records import OpinionSpace
 from themesite.render.context import ThemeRow
 from themesite.render.matrices import Matrix
+from themesite.render.opinions import Agreement
 from themesite.render.site_files import SiteText
 
 
@@ -31,6 +33,7 @@ class HomePage:
     corpus: dict[str, int]
     coverage: dict[str, int]
     over_time: Chart | None
+    agreement: Agreement | None = None
 
 
 @dataclass(frozen=True)
@@ -82,6 +85,7 @@ class MethodPage:
     evaluation: dict[str, Any] | None
     ledger: dict[str, int]
     taxonomy_text: str
+    opinions: tuple[OpinionSpace, ...] = ()
 
 
 @dataclass(frozen=True)

@@ -132,6 +132,7 @@ def render_pages(
         corpus=findings.corpus,
         coverage=findings.coverage,
         over_time=_chart(by_year(findings, threads)),
+        agreement=site.agreement,
     )
     theme_index = ThemeIndexPage(
         rows=tuple(_relative(r, "themes/") for r in rows),

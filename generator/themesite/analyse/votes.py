@@ -1,0 +1,252 @@
+"""How comments and themes were voted, overall and by each opinion group.
+
+A share is of the participants who saw a comment (agreed, disagreed or passed), with
+a 95% Wilson interval for one comment; for a theme, votes are pooled over its
+comments and the interval comes from resampling those comments (a participant votes
+on many of them, so the votes are not independent draws; the comments are).
+
+One rule, the same for a comment and for a theme, says what the groups' votes add up
+to, so a reader can check every flag against the shares shown beside it:
+
+- a group *agrees* when the lower end of its agree share's interval is above 50%,
+  and *disagrees* when the lower end of its disagree share's interval is;
+- **consensus**: every group agrees; **rejected**: every group disagrees;
+- **divisive**: one group agrees while another's agree share is surely below 50%
+  (the upper end of its interval), or one disagrees while another's disagree share is.
+
+Without opinion groups (counts from a CSV export, no vote matrix) only the overall
+tally is known and no verdict is given.
+"""
+
+from __future__ import annotations
+
+import math
+import zlib
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import asdict, dataclass, replace
+
+import numpy as np
+
+from themesite.analyse.opinions import GroupSettings, form_groups
+from themesite.analyse.records import (
+    ASSIGNED,
+    CONSENSUS,
+    DIVISIVE,
+    REJECTED,
+    CommentVotes,
+    Findings,
+    OpinionGroup,
+    OpinionSpace,
+    Share,
+    Tally,
+    VoteSummary,
+)
+from themesite.ingest.records import Comment, Thread
+from themesite.ingest.votes import Ballots
+
+#: The two-sided 95% normal quantile.
+Z = 1.959964
+#: Resamples of a theme's comments for its intervals.
+BOOTSTRAP = 1_000
+#: Comment attributes read as vote counts where a conversation has no vote matrix
+#: (first name found wins): Polis's comments.csv and exports with such columns.
+VOTE_ATTRIBUTES = {
+    "agree": ("agrees", "agree"),
+    "disagree": ("disagrees", "disagree"),
+    "passed": ("passes", "pass"),
+}
+
+
+@dataclass(frozen=True)
+class Opinions:
+    """Everything the votes of a corpus say, before themes are known."""
+
+    groups: tuple[OpinionGroup, ...] = ()
+    spaces: tuple[OpinionSpace, ...] = ()
+    comments: tuple[CommentVotes, ...] = ()
+
+    @classmethod
+    def join(cls, parts: Iterable[Opinions]) -> Opinions:
+        """One corpus's opinions from its threads' (given in thread id order)."""
+        ordered = list(parts)
+        return cls(
+            tuple(g for o in ordered for g in o.groups),
+            tuple(s for o in ordered for s in o.spaces),
+            tuple(c for o in ordered for c in o.comments),
+        )
+
+    def opposed(self) -> frozenset[str]:
+        """Comments more voters disagreed with than agreed with: never typical of a theme."""
+        return frozenset(c.comment_id for c in self.comments if opposed(c.votes.overall))
+
+
+def wilson(successes: int, total: int) -> Share:
+    """`successes / total` with its Wilson score interval ([0, 1] when nobody voted)."""
+    if total <= 0:
+        return Share(0.0, 0.0, 1.0)
+    p = successes / total
+    denominator = 1 + Z * Z / total
+    centre = (p + Z * Z / (2 * total)) / denominator
+    half = Z * math.sqrt(p * (1 - p) / total + Z * Z / (4 * total * total)) / denominator
+    return Share(round(p, 4), round(max(0.0, centre - half), 4), round(min(1.0, centre + half), 4))
+
+
+def tally(agree: int, disagree: int, passed: int) -> Tally:
+    seen = agree + disagree + passed
+    return Tally(agree, disagree, passed, seen, wilson(agree, seen), wilson(disagree, seen))
+
+
+def opposed(votes: Tally) -> bool:
+    return votes.disagree > votes.agree
+
+
+def verdict(groups: Sequence[Tally]) -> str:
+    """CONSENSUS, REJECTED, DIVISIVE or "" for these groups' tallies (see the module)."""
+    if len(groups) < 2:
+        return ""
+    agrees = [g.agree_share.low > 0.5 for g in groups]
+    disagrees = [g.disagree_share.low > 0.5 for g in groups]
+    if all(agrees):
+        return CONSENSUS
+    if all(disagrees):
+        return REJECTED
+    if any(agrees) and any(g.agree_share.high < 0.5 for g in groups):
+        return DIVISIVE
+    if any(disagrees) and any(g.disagree_share.high < 0.5 for g in groups):
+        return DIVISIVE
+    return ""
+
+
+def thread_opinions(thread: Thread, ballots: Ballots | None, settings: GroupSettings) -> Opinions:
+    """A conversation's groups and per-comment votes: from its ballots when it has them,
+    from vote-count attributes otherwise."""
+    if ballots is None:
+        return Opinions(comments=tuple(_from_attributes(thread)))
+    excluded = {c.id for c in thread.comments if c.excluded}
+    space, groups = form_groups(ballots, excluded, settings)
+    return Opinions(groups, (space,), tuple(_from_ballots(ballots, groups, excluded)))
+
+
+def _from_ballots(
+    ballots: Ballots, groups: Sequence[OpinionGroup], excluded: set[str]
+) -> list[CommentVotes]:
+    row = {p: i for i, p in enumerate(ballots.participants)}
+    counts = {"": _counts(ballots.votes)}
+    for group in groups:
+        counts[group.id] = _counts(ballots.votes[[row[p] for p in group.participants]])
+    found = []
+    for column, comment_id in enumerate(ballots.comments):
+        overall = tally(*(int(c[column]) for c in counts[""]))
+        if comment_id in excluded or overall.seen == 0:
+            continue
+        per_group = {g.id: tally(*(int(c[column]) for c in counts[g.id])) for g in groups}
+        summary = VoteSummary(overall, per_group, verdict(list(per_group.values())))
+        found.append(CommentVotes(comment_id, ballots.thread_id, summary))
+    return found
+
+
+def _counts(votes: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Agree, disagree and pass counts per column."""
+    return (votes == 1).sum(axis=0), (votes == -1).sum(axis=0), (votes == 0).sum(axis=0)
+
+
+def _from_attributes(thread: Thread) -> list[CommentVotes]:
+    found = []
+    for comment in thread.comments:
+        counts = _attribute_counts(comment)
+        if counts is not None and not comment.excluded and sum(counts) > 0:
+            found.append(CommentVotes(comment.id, thread.id, VoteSummary(tally(*counts), {})))
+    return found
+
+
+def _attribute_counts(comment: Comment) -> tuple[int, int, int] | None:
+    """(agree, disagree, passed) from the comment's attributes; None without agree and
+    disagree counts written as whole numbers."""
+    values = []
+    for names in VOTE_ATTRIBUTES.values():
+        text = next((comment.attributes[n] for n in names if n in comment.attributes), "")
+        values.append(int(text) if text.strip().isdigit() else None)
+    agree, disagree, passed = values
+    if agree is None or disagree is None:
+        return None
+    return agree, disagree, passed or 0
+
+
+def with_votes(findings: Findings, opinions: Opinions, settings: GroupSettings) -> Findings:
+    """The findings with the opinions and each theme's pooled vote summary."""
+    if not opinions.comments and not opinions.spaces:
+        return findings
+    seed = settings.seed
+    by_comment = {c.comment_id: c for c in opinions.comments}
+    members: dict[str, list[str]] = {}
+    for item in findings.comment_assignments:
+        if item.status == ASSIGNED and item.unit_id in by_comment:
+            members.setdefault(item.theme_id, []).append(item.unit_id)
+    themes = tuple(
+        replace(
+            found,
+            votes=theme_votes(
+                [by_comment[c] for c in sorted(members.get(found.theme.id, ()))],
+                opinions.groups,
+                _seed(seed, found.theme.id),
+            ),
+        )
+        for found in findings.themes
+    )
+    return replace(
+        findings,
+        themes=themes,
+        opinion_groups=opinions.groups,
+        opinion_spaces=opinions.spaces,
+        comment_votes=opinions.comments,
+        parameters={**findings.parameters, "opinion_groups": asdict(settings)},
+    )
+
+
+def _seed(seed: int, theme_id: str) -> list[int]:
+    return [seed, zlib.crc32(theme_id.encode("utf-8"))]
+
+
+def theme_votes(
+    comments: Sequence[CommentVotes], groups: Sequence[OpinionGroup], seed: Sequence[int]
+) -> VoteSummary | None:
+    """Votes pooled over a theme's comments, overall and for each group that saw them."""
+    if not comments:
+        return None
+    draws = None
+    if len(comments) > 1:
+        rng = np.random.default_rng(list(seed))
+        draws = rng.integers(0, len(comments), size=(BOOTSTRAP, len(comments)))
+    overall = _pooled([c.votes.overall for c in comments], draws)
+    threads = {c.thread_id for c in comments}
+    per_group = {}
+    for group in groups:
+        if group.thread_id in threads:
+            tallies = [c.votes.groups.get(group.id) for c in comments]
+            per_group[group.id] = _pooled([t or tally(0, 0, 0) for t in tallies], draws)
+    return VoteSummary(overall, per_group, verdict(list(per_group.values())))
+
+
+def _pooled(tallies: Sequence[Tally], draws: np.ndarray | None) -> Tally:
+    agree = sum(t.agree for t in tallies)
+    disagree = sum(t.disagree for t in tallies)
+    pooled = tally(agree, disagree, sum(t.passed for t in tallies))
+    if draws is None:
+        return pooled
+    counts = np.array([[t.agree, t.disagree, t.seen] for t in tallies], dtype=np.float64)
+    sums = counts[draws].sum(axis=1)
+    seen = np.maximum(sums[:, 2], 1)
+    return replace(
+        pooled,
+        agree_share=_interval(pooled.agree_share.value, sums[:, 0] / seen),
+        disagree_share=_interval(pooled.disagree_share.value, sums[:, 1] / seen),
+    )
+
+
+def _interval(value: float, resampled: np.ndarray) -> Share:
+    low, high = np.quantile(resampled, [0.025, 0.975])
+    return Share(value, round(float(low), 4), round(float(high), 4))
+
+
+def votes_by_comment(findings: Findings) -> Mapping[str, VoteSummary]:
+    return {c.comment_id: c.votes for c in findings.comment_votes}
