@@ -9,6 +9,8 @@ from dataclasses import replace
 
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from sklearn.metrics import adjusted_rand_score
 
 from tests.conftest import FIXTURES, Cli, snapshot
@@ -20,6 +22,7 @@ from themesite.analyse.votes import tally, thread_opinions, verdict, wilson
 from themesite.errors import InputError
 from themesite.ingest.records import Comment, Thread
 from themesite.ingest.store import read_threads
+from themesite.ingest.vote_matrix import _csv_matrix, read_matrix
 from themesite.ingest.votes import Ballots, parse_ballots
 
 POLIS = FIXTURES / "polis"
@@ -78,15 +81,21 @@ def planted(seed: int = 0, sizes: tuple[int, int] = (70, 50)) -> tuple[Ballots, 
     votes = np.where(rng.random(chance.shape) < chance, 1.0, -1.0)
     votes[rng.random(votes.shape) < 0.08] = 0.0  # some passes
     votes[rng.random(votes.shape) < 0.3] = np.nan  # not seen
-    thread = _thread(30)
-    ballots = Ballots(
+    return from_matrix(_thread(30), votes), truth
+
+
+def from_matrix(thread: Thread, votes: np.ndarray) -> Ballots:
+    """Ballots of a participant x comment matrix (NaN: not seen)."""
+    voter, comment = np.nonzero(~np.isnan(votes))
+    return Ballots(
         thread_id=thread.id,
         source="planted/participants-votes.csv",
-        participants=tuple(str(i) for i in range(len(truth))),
+        participants=tuple(str(i) for i in range(votes.shape[0])),
         comments=tuple(c.id for c in thread.comments),
-        votes=votes.astype(np.float32),
+        voter=voter.astype(np.int32),
+        comment=comment.astype(np.int32),
+        vote=votes[voter, comment].astype(np.int8),
     )
-    return ballots, truth
 
 
 @pytest.mark.parametrize("seed", [0, 1, 2])
@@ -152,8 +161,8 @@ def test_matrix_and_log_give_the_same_votes(project):
     rows = {p: i for i, p in enumerate(log.participants)}
     voters = [i for i, p in enumerate(matrix.participants) if p in rows]
     assert len(voters) >= 0.95 * len(log.participants)
-    a = matrix.votes[voters]
-    b = log.votes[[rows[matrix.participants[i]] for i in voters]]
+    a = matrix.matrix()[voters]
+    b = log.matrix()[[rows[matrix.participants[i]] for i in voters]]
     both = ~np.isnan(a) & ~np.isnan(b)
     assert both.sum() > 1000 and (a[both] == b[both]).mean() >= 0.99
 
@@ -173,6 +182,8 @@ def test_matrix_and_log_give_the_same_votes(project):
         ("votes.csv", b"timestamp,comment-id,voter-id,vote\nsoon,0,1,1\n", 2, "timestamp"),
         ("votes.csv", b"timestamp,comment-id,voter-id,vote\n1,0,1,2\n", 2, "'2' is not a vote"),
         ("votes.csv", b"", None, "empty"),
+        ("votes.csv", b"comment-id,voter-id,vote\n0,1,\n", 2, "'' is not a vote"),
+        ("participants-votes.csv", b'participant,0\n"1"," yes"\n', 2, "' yes' is not a vote"),
     ],
 )
 def test_broken_vote_files_name_file_and_line(name, data, line, what):
@@ -186,7 +197,7 @@ def test_votes_on_unknown_comments_are_reported_not_fatal():
     ballots = parse_ballots(
         _thread(2), "c/participants-votes.csv", b"participant,0,1,7\n1,1,-1,1\n"
     )
-    assert ballots.votes.tolist() == [[1.0, -1.0]]
+    assert ballots.matrix().tolist() == [[1.0, -1.0]]
     assert ballots.warnings and "1 comment(s) not in the corpus" in ballots.warnings[0]
 
 
@@ -278,3 +289,72 @@ def test_a_broken_votes_file_fails_the_build_and_keeps_the_site(seattle_site, tm
     assert len(message) == 1 and "participants-votes.csv:4" in message[0]
     assert "'maybe' is not a vote" in message[0]
     assert snapshot(root / "site") == before
+
+
+def test_an_export_with_vote_counts_shows_them_without_groups(project):
+    rows = ["author,text,Agrees,Disagrees"]
+    for i in range(12):
+        agree, disagree = (40, 3) if i % 3 else (2, 30)
+        rows.append(
+            f"p{i},Statement {i} says that public transport needs more money.,{agree},{disagree}"
+        )
+    (project / "incoming.csv").write_text("\n".join(rows) + "\n", encoding="utf-8")
+    cli = Cli(project)
+    assert cli("add", str(project / "incoming.csv")).exit_code == 0
+    result = cli("build")
+    assert result.exit_code == 0, result.output
+    data = json.loads((project / "build" / "findings.json").read_text("utf-8"))
+    assert data["opinion_groups"] == [] and data["opinion_spaces"] == []
+    votes = [c["votes"] for c in data["comment_votes"]]
+    assert len(votes) == 12 and all(v["groups"] == {} and v["verdict"] == "" for v in votes)
+    assert sorted({(v["overall"]["agree"], v["overall"]["disagree"]) for v in votes}) == [
+        (2, 30),
+        (40, 3),
+    ]
+    site = project / "site"
+    thread = next((site / "threads").glob("*.html")).read_text("utf-8")
+    assert "Agreed by 40, disagreed by 3" in thread and "More voters disagreed" in thread
+    assert "Opinion groups" not in thread
+    assert (site / "downloads" / "votes-comments.csv").exists()
+    assert not (site / "downloads" / "opinion-groups.csv").exists()
+    assert "Where people agree" not in (site / "index.html").read_text("utf-8")
+
+
+def test_a_corpus_without_votes_has_no_vote_sections(seed_build):
+    data = json.loads((seed_build / "build" / "findings.json").read_text("utf-8"))
+    assert data["opinion_groups"] == data["comment_votes"] == []
+    assert all(t["votes"] is None for t in data["themes"])
+    pages = [p.read_text("utf-8") for p in (seed_build / "site").rglob("*.html")]
+    assert not any("How participants voted" in p or "ts-votes" in p for p in pages)
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    st.lists(
+        st.tuples(
+            st.sampled_from(["", "0", "1"]),
+            st.lists(st.sampled_from(["", "", "", "1", "-1", "0", " 1"]), min_size=4, max_size=4),
+        ),
+        min_size=1,
+        max_size=12,
+    ),
+    st.booleans(),
+)
+def test_both_matrix_readers_agree(rows, crlf):
+    """The bytes reader takes unquoted files; the csv reader every file: same votes."""
+    lines = ["participant,group-id,n-votes,0,1,2,9"]
+    lines += [f"{i},{group},4," + ",".join(cells) for i, (group, cells) in enumerate(rows)]
+    text = ("\r\n" if crlf else "\n").join(lines) + "\n"
+    columns = {"0": 0, "1": 1, "2": 2}
+    fast = read_matrix("m.csv", text, columns)
+    slow = _csv_matrix("m.csv", text, columns)
+    assert (fast.participants, fast.groups, fast.unknown_columns) == (
+        slow.participants,
+        slow.groups,
+        slow.unknown_columns,
+    )
+
+    def entries(found):
+        return sorted(zip(*(x.tolist() for x in found.entries), strict=True))
+
+    assert entries(fast) == entries(slow)

@@ -217,6 +217,7 @@ def _space(data: dict) -> OpinionSpace:
             "explained": tuple(data["explained"]),
             "points": tuple(tuple(p) for p in data["points"]),
             "point_groups": tuple(data["point_groups"]),
+            "warnings": tuple(data["warnings"]),
         }
     )
 

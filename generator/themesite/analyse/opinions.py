@@ -18,21 +18,28 @@ from collections.abc import Collection
 from dataclasses import dataclass
 
 import numpy as np
+from threadpoolctl import threadpool_limits
 
 from themesite.analyse.records import OpinionGroup, OpinionSpace
 from themesite.ingest.votes import Ballots
 
 #: Group labels in size order, as Polis names them.
 LETTERS = "ABCDEFGHIJ"
+#: Participants the silhouette is measured on (a seeded sample beyond it): its cost
+#: grows with the square of the participants.
+SILHOUETTE_SAMPLE = 3_000
 
 
 @dataclass(frozen=True)
 class GroupSettings:
     #: Votes a participant needs to be placed (fewer when the conversation is shorter).
     min_votes: int = 7
-    #: The range of group counts tried; the best silhouette wins, the smaller k on a tie.
+    #: The range of group counts tried. The fewest groups whose silhouette is within
+    #: `tolerance` of the best win: a difference that small is noise, and fewer, larger
+    #: groups give every group's shares narrower intervals.
     k_min: int = 2
     k_max: int = 5
+    tolerance: float = 0.02
     #: Placed participants needed before groups are formed at all.
     min_participants: int = 10
     seed: int = 13
@@ -42,16 +49,13 @@ def form_groups(
     ballots: Ballots, excluded: Collection[str], settings: GroupSettings
 ) -> tuple[OpinionSpace, tuple[OpinionGroup, ...]]:
     """The conversation's map and its groups (none when too few participants voted)."""
-    from sklearn.decomposition import PCA
-
-    usable = [
-        i
-        for i, comment in enumerate(ballots.comments)
-        if comment not in excluded and not np.isnan(ballots.votes[:, i]).all()
-    ]
-    votes = ballots.votes[:, usable].astype(np.float64)
-    cast = (~np.isnan(votes)).sum(axis=1)
-    needed = min(settings.min_votes, len(usable))
+    usable = np.zeros(len(ballots.comments), dtype=bool)
+    usable[np.unique(ballots.comment)] = True
+    usable[[i for i, c in enumerate(ballots.comments) if c in excluded]] = False
+    keep = usable[ballots.comment]
+    voter, comment, vote = ballots.voter[keep], ballots.comment[keep], ballots.vote[keep]
+    cast = np.bincount(voter, minlength=len(ballots.participants))
+    needed = min(settings.min_votes, int(usable.sum()))
     placed = np.flatnonzero((cast >= needed) & (cast > 0))
     space = OpinionSpace(
         thread_id=ballots.thread_id,
@@ -60,17 +64,27 @@ def form_groups(
         voters=int((cast > 0).sum()),
         placed=len(placed),
         min_votes=needed,
-        comments=len(usable),
+        comments=int(usable.sum()),
+        warnings=ballots.warnings,
     )
-    if len(placed) < max(settings.min_participants, settings.k_min + 1) or len(usable) < 2:
+    if len(placed) < max(settings.min_participants, settings.k_min + 1) or usable.sum() < 2:
         return space, ()
-    matrix = votes[placed]
-    seen = ~np.isnan(matrix)
-    means = np.where(seen, matrix, 0).sum(axis=0) / np.maximum(seen.sum(axis=0), 1)
-    filled = np.where(seen, matrix, means)
-    pca = PCA(n_components=2, svd_solver="full", random_state=settings.seed)
-    points = pca.fit_transform(filled) * np.sqrt(len(usable) / cast[placed])[:, None]
-    labels, silhouettes = _cluster(points, settings)
+    # Rows: placed participants in order; columns: usable comments in order.
+    row_of = np.full(len(ballots.participants), -1)
+    row_of[placed] = np.arange(len(placed))
+    column_of = np.cumsum(usable) - 1
+    chosen = row_of[voter] >= 0
+    points, explained = principal_positions(
+        row_of[voter[chosen]],
+        column_of[comment[chosen]],
+        vote[chosen],
+        (len(placed), int(usable.sum())),
+        settings.seed,
+    )
+    points *= np.sqrt(usable.sum() / cast[placed])[:, None]
+    # One thread: many small k-means fits run faster so, and cannot depend on the cores.
+    with threadpool_limits(1):
+        labels, silhouettes = _cluster(points, settings)
     order = _by_size(labels)
     letters = [LETTERS[order[label]] for label in labels]
     groups = tuple(
@@ -87,7 +101,7 @@ def form_groups(
             **space.__dict__,
             "k": len(groups),
             "silhouettes": {str(k): round(s, 4) for k, s in silhouettes.items()},
-            "explained": tuple(round(float(v), 4) for v in pca.explained_variance_ratio_),
+            "explained": tuple(round(float(v), 4) for v in explained),
             "points": tuple((round(float(x), 3), round(float(y), 3)) for x, y in points),
             "point_groups": tuple(f"{ballots.thread_id}-{x.lower()}" for x in letters),
             "reference_agreement": _agreement(ballots, placed, letters),
@@ -96,24 +110,69 @@ def form_groups(
     return space, groups
 
 
+#: Vote matrices up to this many cells get an exact SVD; larger ones a seeded
+#: randomized one of their sparse form.
+EXACT_CELLS = 2_000_000
+
+
+def principal_positions(
+    rows: np.ndarray, columns: np.ndarray, votes: np.ndarray, shape: tuple[int, int], seed: int
+) -> tuple[np.ndarray, np.ndarray]:
+    """Each participant (row) on the first two principal components of the vote matrix
+    with every missing vote filled in by its comment's mean, and the share of variance
+    each component explains; the votes cast are given as entries.
+
+    Centred, such a matrix is zero wherever a vote is missing, so it is sparse: the SVD
+    of the sparse centred votes is the PCA, at the cost of the votes cast rather than of
+    the whole matrix. Signs are fixed (each component's largest loading positive) so the
+    map does not mirror between runs.
+    """
+    from scipy import sparse
+    from sklearn.decomposition import TruncatedSVD
+
+    values = votes.astype(np.float64)
+    width = shape[1]
+    counts = np.maximum(np.bincount(columns, minlength=width), 1)
+    means = np.bincount(columns, values, width) / counts
+    centred = sparse.csr_matrix((values - means[columns], (rows, columns)), shape=shape)
+    total = float(centred.multiply(centred).sum()) or 1.0
+    if shape[0] * shape[1] <= EXACT_CELLS or min(shape) <= 2:
+        _, singular, components = np.linalg.svd(centred.toarray(), full_matrices=False)
+        singular, components = singular[:2], components[:2]
+    else:
+        svd = TruncatedSVD(n_components=2, algorithm="randomized", n_iter=10, random_state=seed)
+        svd.fit(centred)
+        singular, components = svd.singular_values_, svd.components_
+    strongest = np.argmax(np.abs(components), axis=1)
+    components = components * np.sign(components[np.arange(len(components)), strongest])[:, None]
+    points = np.asarray(centred @ components.T)
+    if points.shape[1] < 2:  # one usable dimension: the map is a line
+        points = np.hstack([points, np.zeros((len(points), 2 - points.shape[1]))])
+    return points, singular**2 / total
+
+
 def _cluster(points: np.ndarray, settings: GroupSettings) -> tuple[np.ndarray, dict[int, float]]:
     """k-means labels for the k with the best silhouette, and every k's silhouette."""
     from sklearn.cluster import KMeans
     from sklearn.metrics import silhouette_score
 
-    best: tuple[float, int, np.ndarray] | None = None
-    silhouettes: dict[int, float] = {}
+    found: dict[int, tuple[float, np.ndarray]] = {}
     for k in range(settings.k_min, min(settings.k_max, len(points) - 1) + 1):
         labels = KMeans(n_clusters=k, n_init=10, random_state=settings.seed).fit_predict(points)
-        if len(set(labels)) < 2:
-            continue
-        score = float(silhouette_score(points, labels))
-        silhouettes[k] = score
-        if best is None or score > best[0] + 1e-12:
-            best = (score, k, labels)
-    if best is None:
+        if len(set(labels)) > 1:
+            score = silhouette_score(
+                points,
+                labels,
+                sample_size=SILHOUETTE_SAMPLE if len(points) > SILHOUETTE_SAMPLE else None,
+                random_state=settings.seed,
+            )
+            found[k] = (float(score), labels)
+    silhouettes = {k: score for k, (score, _) in found.items()}
+    if not found:
         return np.zeros(len(points), dtype=int), silhouettes
-    return best[2], silhouettes
+    best = max(silhouettes.values())
+    chosen = min(k for k, score in silhouettes.items() if score >= best - settings.tolerance)
+    return found[chosen][1], silhouettes
 
 
 def _by_size(labels: np.ndarray) -> dict[int, int]:

@@ -133,6 +133,8 @@ class OpinionSpace:
     point_groups: tuple[str, ...] = ()
     #: Adjusted Rand index against the groups in the export (Polis's own), if it has them.
     reference_agreement: float | None = None
+    #: What reading the votes file passed over (votes on comments not in the corpus).
+    warnings: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)

@@ -41,6 +41,7 @@ from themesite.analyse.records import (
     Tally,
     VoteSummary,
 )
+from themesite.ingest.formats.export_table import fold_column
 from themesite.ingest.records import Comment, Thread
 from themesite.ingest.votes import Ballots
 
@@ -49,11 +50,12 @@ Z = 1.959964
 #: Resamples of a theme's comments for its intervals.
 BOOTSTRAP = 1_000
 #: Comment attributes read as vote counts where a conversation has no vote matrix
-#: (first name found wins): Polis's comments.csv and exports with such columns.
+#: (first name found wins; names folded as export columns are): Polis's comments.csv
+#: and exports with such columns.
 VOTE_ATTRIBUTES = {
-    "agree": ("agrees", "agree"),
-    "disagree": ("disagrees", "disagree"),
-    "passed": ("passes", "pass"),
+    "agree": ("agrees", "agree", "agree_count", "agree_votes"),
+    "disagree": ("disagrees", "disagree", "disagree_count", "disagree_votes"),
+    "passed": ("passes", "pass", "pass_count", "pass_votes"),
 }
 
 
@@ -131,9 +133,15 @@ def _from_ballots(
     ballots: Ballots, groups: Sequence[OpinionGroup], excluded: set[str]
 ) -> list[CommentVotes]:
     row = {p: i for i, p in enumerate(ballots.participants)}
-    counts = {"": _counts(ballots.votes)}
-    for group in groups:
-        counts[group.id] = _counts(ballots.votes[[row[p] for p in group.participants]])
+    member = np.full(len(ballots.participants), -1)
+    for g, group in enumerate(groups):
+        member[[row[p] for p in group.participants]] = g
+    width = len(ballots.comments)
+    counts = {"": _counts(ballots.comment, ballots.vote, width)}
+    in_group = member[ballots.voter]
+    for g, group in enumerate(groups):
+        mine = in_group == g
+        counts[group.id] = _counts(ballots.comment[mine], ballots.vote[mine], width)
     found = []
     for column, comment_id in enumerate(ballots.comments):
         overall = tally(*(int(c[column]) for c in counts[""]))
@@ -145,9 +153,9 @@ def _from_ballots(
     return found
 
 
-def _counts(votes: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Agree, disagree and pass counts per column."""
-    return (votes == 1).sum(axis=0), (votes == -1).sum(axis=0), (votes == 0).sum(axis=0)
+def _counts(comment: np.ndarray, vote: np.ndarray, width: int):
+    """Agree, disagree and pass counts per comment column."""
+    return tuple(np.bincount(comment[vote == code], minlength=width) for code in (1, -1, 0))
 
 
 def _from_attributes(thread: Thread) -> list[CommentVotes]:
@@ -162,9 +170,10 @@ def _from_attributes(thread: Thread) -> list[CommentVotes]:
 def _attribute_counts(comment: Comment) -> tuple[int, int, int] | None:
     """(agree, disagree, passed) from the comment's attributes; None without agree and
     disagree counts written as whole numbers."""
+    folded = {fold_column(name): value for name, value in comment.attributes.items()}
     values = []
     for names in VOTE_ATTRIBUTES.values():
-        text = next((comment.attributes[n] for n in names if n in comment.attributes), "")
+        text = next((folded[n] for n in names if n in folded), "")
         values.append(int(text) if text.strip().isdigit() else None)
     agree, disagree, passed = values
     if agree is None or disagree is None:

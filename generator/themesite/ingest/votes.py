@@ -37,28 +37,37 @@ PARTICIPANT = "participant"
 GROUP = "group-id"
 MATRIX_META = frozenset({PARTICIPANT, GROUP, "n-comments", "n-votes", "n-agree", "n-disagree"})
 LOG_COLUMNS = ("comment-id", "voter-id", "vote")
-_VALUES = {"1": 1.0, "-1": -1.0, "0": 0.0, "": np.nan}
-_CODES = np.array(list(_VALUES), dtype=str)
+VALUES = {"1": 1, "-1": -1, "0": 0}
 _HINT = "restore the file from the export; values are 1 (agree), -1 (disagree), 0 (pass)"
 
 
 @dataclass(frozen=True, eq=False)
 class Ballots:
-    """One conversation's votes: a row per participant, a column per comment of the thread.
+    """One conversation's votes, one entry per vote cast (a vote not cast has none).
 
-    `votes` holds 1 (agree), -1 (disagree), 0 (pass) and NaN (not seen); columns follow
-    `comments` (comment ids, in thread order), rows `participants` (ids as the export
-    writes them). `reference_groups` are the opinion groups the exporting tool gave
-    each participant ('' for none), kept so a reader can compare with ours.
+    Entry i says participant `participants[voter[i]]` voted `vote[i]` (1 agree, -1
+    disagree, 0 pass) on the comment `comments[comment[i]]` (comment ids, in thread
+    order). Kept as entries rather than a participant x comment matrix because most
+    cells of a real matrix are empty: every later step costs the votes cast, not the
+    cells. `reference_groups` are the opinion groups the exporting tool gave each
+    participant ('' for none), kept so a reader can compare with ours.
     """
 
     thread_id: str
     source: str
     participants: tuple[str, ...]
     comments: tuple[str, ...]
-    votes: np.ndarray
+    voter: np.ndarray  # int32
+    comment: np.ndarray  # int32
+    vote: np.ndarray  # int8
     reference_groups: tuple[str, ...] = ()
     warnings: tuple[str, ...] = field(default=())
+
+    def matrix(self) -> np.ndarray:
+        """The participant x comment matrix, NaN where no vote was cast."""
+        dense = np.full((len(self.participants), len(self.comments)), np.nan, np.float32)
+        dense[self.voter, self.comment] = self.vote
+        return dense
 
 
 def vote_file(raw: Path, thread: Thread) -> Path | None:
@@ -80,16 +89,22 @@ def read_ballots(raw: Path, thread: Thread) -> Ballots | None:
 
 def parse_ballots(thread: Thread, shown: str, data: bytes) -> Ballots:
     """`data` (a matrix or a log, told apart by the file name in `shown`) as ballots."""
-    rows = _rows(shown, data)
+    text = decode_source(data, shown)
+    rows = csv_rows(shown, text)
     columns = {c.source_id: i for i, c in enumerate(thread.comments) if c.source_id is not None}
     if Path(shown).name == LOG:
         return _from_log(thread, shown, rows, columns)
-    return _from_matrix(thread, shown, rows, columns)
+    from themesite.ingest.vote_matrix import read_matrix
+
+    found = read_matrix(shown, text, columns)
+    unknown = _unknown(shown, found.unknown_columns)
+    return _ballots(thread, shown, found.participants, found.entries, found.groups, unknown)
 
 
-def _rows(shown: str, data: bytes) -> Iterator[tuple[int, list[str]]]:
-    """(line, fields) of a CSV file; InputError with the line on a malformed one."""
-    reader = csv.reader(io.StringIO(decode_source(data, shown), newline=""), strict=True)
+def csv_rows(shown: str, text: str) -> Iterator[tuple[int, list[str]]]:
+    """(line, fields) of a CSV file's non-blank rows; InputError with the line on a
+    malformed one."""
+    reader = csv.reader(io.StringIO(text, newline=""), strict=True)
     try:
         for row in reader:
             if row:
@@ -99,7 +114,7 @@ def _rows(shown: str, data: bytes) -> Iterator[tuple[int, list[str]]]:
         raise InputError(shown, problem, line=reader.line_num + 1) from exc
 
 
-def _header(shown: str, rows: Iterator[tuple[int, list[str]]], needed: Iterable[str]):
+def header_of(shown: str, rows: Iterator[tuple[int, list[str]]], needed: Iterable[str]):
     first = next(rows, None)
     if first is None:
         raise InputError(shown, "the votes file is empty", hint="restore it from the export")
@@ -115,11 +130,12 @@ def _header(shown: str, rows: Iterator[tuple[int, list[str]]], needed: Iterable[
     return header
 
 
-def _value(shown: str, line: int, text: str) -> float:
+def vote_code(shown: str, line: int, text: str, column: str) -> int:
     try:
-        return _VALUES[text.strip()]
+        return VALUES[text.strip()]
     except KeyError:
-        raise InputError(shown, f"{text!r} is not a vote", line=line, hint=_HINT) from None
+        problem = f"{text!r} is not a vote (column {column!r})"
+        raise InputError(shown, problem, line=line, hint=_HINT) from None
 
 
 def _unknown(shown: str, names: Iterable[str]) -> tuple[str, ...]:
@@ -130,48 +146,16 @@ def _unknown(shown: str, names: Iterable[str]) -> tuple[str, ...]:
     return (f"{shown}: votes on {len(names)} comment(s) not in the corpus ignored ({listed})",)
 
 
-def _from_matrix(thread: Thread, shown: str, rows, columns: dict[str, int]) -> Ballots:
-    header = _header(shown, rows, (PARTICIPANT,))
-    where = [(i, columns.get(name)) for i, name in enumerate(header) if name not in MATRIX_META]
-    kept = np.array([i for i, c in where if c is not None], dtype=np.intp)
-    target = np.array([c for _, c in where if c is not None], dtype=np.intp)
-    participant, group = header.index(PARTICIPANT), header.index(GROUP) if GROUP in header else None
-    participants, groups, matrix = [], [], []
-    for line, row in rows:
-        _same_width(shown, line, row, header)
-        cells = np.char.strip(np.asarray(row, dtype=str)[kept])
-        valid = np.isin(cells, _CODES)
-        if not valid.all():
-            at = int(np.argmin(valid))
-            problem = f"{str(cells[at])!r} is not a vote (column {header[kept[at]]!r})"
-            raise InputError(shown, problem, line=line, hint=_HINT)
-        values = np.full(len(thread.comments), np.nan, dtype=np.float32)
-        values[target] = np.select(
-            [cells == "1", cells == "-1", cells == "0"], [1.0, -1.0, 0.0], np.nan
-        )
-        participants.append(row[participant])
-        groups.append(row[group].strip() if group is not None else "")
-        matrix.append(values)
-    return _ballots(
-        thread,
-        shown,
-        participants,
-        matrix,
-        tuple(groups) if group is not None else (),
-        _unknown(shown, (header[i] for i, c in where if c is None)),
-    )
-
-
 def _from_log(thread: Thread, shown: str, rows, columns: dict[str, int]) -> Ballots:
     """The last vote of each voter on each comment, in file order among equal times."""
-    header = _header(shown, rows, LOG_COLUMNS)
+    header = header_of(shown, rows, LOG_COLUMNS)
     comment, voter, vote = (header.index(name) for name in LOG_COLUMNS)
     stamp = header.index("timestamp") if "timestamp" in header else None
-    latest: dict[tuple[str, int], tuple[int, int, float]] = {}
+    latest: dict[tuple[str, int], tuple[int, int, int]] = {}
     unknown = []
     for line, row in rows:
-        _same_width(shown, line, row, header)
-        value = _value(shown, line, row[vote])
+        same_width(shown, line, row, header)
+        value = vote_code(shown, line, row[vote], header[vote])
         when = _integer(shown, line, row[stamp]) if stamp is not None else 0
         column = columns.get(row[comment])
         if column is None:
@@ -182,13 +166,15 @@ def _from_log(thread: Thread, shown: str, rows, columns: dict[str, int]) -> Ball
             latest[key] = (when, line, value)
     participants = sorted({v for v, _ in latest}, key=_participant_order)
     row_of = {p: i for i, p in enumerate(participants)}
-    matrix = np.full((len(participants), len(thread.comments)), np.nan, dtype=np.float32)
-    for (who, column), (_, _, value) in latest.items():
-        matrix[row_of[who], column] = value
-    return _ballots(thread, shown, participants, list(matrix), (), _unknown(shown, unknown))
+    entries = (
+        [row_of[who] for who, _ in latest],
+        [column for _, column in latest],
+        [value for _, _, value in latest.values()],
+    )
+    return _ballots(thread, shown, participants, entries, (), _unknown(shown, unknown))
 
 
-def _same_width(shown: str, line: int, row: list[str], header: list[str]) -> None:
+def same_width(shown: str, line: int, row: list[str], header: list[str]) -> None:
     if len(row) != len(header):
         raise InputError(
             shown,
@@ -212,7 +198,8 @@ def _participant_order(participant: str) -> tuple[int, int, str]:
     return (0, int(participant), "") if participant.isdigit() else (1, 0, participant)
 
 
-def _ballots(thread, shown, participants, matrix, groups, warnings) -> Ballots:
+def _ballots(thread, shown, participants, entries, groups, warnings) -> Ballots:
+    """`entries` are (voter rows, comment columns, votes) in any order; sorted here."""
     twice = sorted(p for p, n in Counter(participants).items() if n > 1)
     if twice:
         raise InputError(
@@ -220,13 +207,16 @@ def _ballots(thread, shown, participants, matrix, groups, warnings) -> Ballots:
             f"participant {twice[0]} has more than one row",
             hint="restore the file from the export",
         )
-    votes = np.vstack(matrix) if matrix else np.zeros((0, len(thread.comments)), np.float32)
+    voter, comment, vote = (np.asarray(x) for x in entries)
+    order = np.lexsort((comment, voter))
     return Ballots(
         thread_id=thread.id,
         source=shown,
         participants=tuple(participants),
         comments=tuple(c.id for c in thread.comments),
-        votes=votes,
-        reference_groups=groups,
+        voter=voter[order].astype(np.int32),
+        comment=comment[order].astype(np.int32),
+        vote=vote[order].astype(np.int8),
+        reference_groups=tuple(groups),
         warnings=warnings,
     )

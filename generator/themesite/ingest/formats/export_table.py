@@ -60,7 +60,8 @@ class ColumnMapping:
         return {column for column in astuple(self) if column is not None}
 
 
-def _fold(name: str) -> str:
+def fold_column(name: str) -> str:
+    """A column name as aliases are matched: case, `-`, `_` and spaces folded."""
     return "_".join(name.strip().casefold().replace("-", " ").replace("_", " ").split())
 
 
@@ -68,7 +69,7 @@ def mapping_from_header(header: Sequence[str]) -> ColumnMapping:
     """Map a header onto the canonical fields by alias; unmatched columns stay attributes."""
     folded: dict[str, str] = {}
     for column in header:
-        folded.setdefault(_fold(column), column)
+        folded.setdefault(fold_column(column), column)
     found = {
         field: next(filter(None, map(folded.get, names)), None) for field, names in ALIASES.items()
     }
