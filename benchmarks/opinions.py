@@ -16,8 +16,9 @@ rejected by every group. As a plain baseline beside it: the same pipeline told k
 a participants-votes.csv in which each participant votes on `--votes-each` random
 comments, two planted opinion camps), then times in child processes (so each gets a
 fresh heap and its own peak RSS): reading the votes and forming the groups and vote
-summaries (`votes`, scikit-learn loaded first, as a build has it loaded), against the NLP floor on the same comments (`floor`: spaCy's
-blank English pipeline with the sentencizer and lemmatizer over every comment, one
+summaries (`votes`, scikit-learn loaded first, as a build has it loaded), against the
+NLP floor on the same comments (`floor`: spaCy's blank English pipeline with the
+sentencizer and lemmatizer over every comment, one
 process). It prints the median of `--runs` runs of each, their ratio and peak memory.
 """
 
@@ -115,6 +116,8 @@ def write_synthetic(folder: Path, participants: int, comments: int, each: int, s
 
     sys.path.insert(0, str(HERE))
     from seedtext import load
+
+    from themesite.ingest.formats.polis import COLUMNS
     from textgen import TextMaker
 
     rng = random.Random(seed)
@@ -122,18 +125,7 @@ def write_synthetic(folder: Path, participants: int, comments: int, each: int, s
     folder.mkdir(parents=True)
     with (folder / "comments.csv").open("w", newline="", encoding="utf-8") as handle:
         out = csv.writer(handle)
-        out.writerow(
-            [
-                "timestamp",
-                "datetime",
-                "comment-id",
-                "author-id",
-                "agrees",
-                "disagrees",
-                "moderated",
-                "comment-body",
-            ]
-        )
+        out.writerow(COLUMNS)
         for i in range(comments):
             text = maker.comment().sentences[0]
             out.writerow([1500000000000 + i, "", i, i % participants, 0, 0, 1, text])
