@@ -116,9 +116,9 @@ def write_synthetic(folder: Path, participants: int, comments: int, each: int, s
 
     sys.path.insert(0, str(HERE))
     from seedtext import load
+    from textgen import TextMaker
 
     from themesite.ingest.formats.polis import COLUMNS
-    from textgen import TextMaker
 
     rng = random.Random(seed)
     maker = TextMaker(load(), rng)
