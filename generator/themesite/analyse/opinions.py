@@ -25,6 +25,8 @@ from themesite.ingest.votes import Ballots
 
 #: Group labels in size order, as Polis names them.
 LETTERS = "ABCDEFGHIJ"
+#: Base clusters participants are gathered into before groups are formed (Polis: 100).
+BASE_CLUSTERS = 100
 #: Participants the silhouette is measured on (a seeded sample beyond it): its cost
 #: grows with the square of the participants.
 SILHOUETTE_SAMPLE = 3_000
@@ -74,16 +76,17 @@ def form_groups(
     row_of[placed] = np.arange(len(placed))
     column_of = np.cumsum(usable) - 1
     chosen = row_of[voter] >= 0
-    points, explained = principal_positions(
-        row_of[voter[chosen]],
-        column_of[comment[chosen]],
-        vote[chosen],
-        (len(placed), int(usable.sum())),
-        settings.seed,
-    )
-    points *= np.sqrt(usable.sum() / cast[placed])[:, None]
-    # One thread: many small k-means fits run faster so, and cannot depend on the cores.
+    # One thread in the native libraries: small fits run faster so on a small machine,
+    # and the results cannot depend on how many cores it has.
     with threadpool_limits(1):
+        points, explained = principal_positions(
+            row_of[voter[chosen]],
+            column_of[comment[chosen]],
+            vote[chosen],
+            (len(placed), int(usable.sum())),
+            settings.seed,
+        )
+        points *= np.sqrt(usable.sum() / cast[placed])[:, None]
         labels, silhouettes = _cluster(points, settings)
     order = _by_size(labels)
     letters = [LETTERS[order[label]] for label in labels]
@@ -110,11 +113,6 @@ def form_groups(
     return space, groups
 
 
-#: Vote matrices up to this many cells get an exact SVD; larger ones a seeded
-#: randomized one of their sparse form.
-EXACT_CELLS = 2_000_000
-
-
 def principal_positions(
     rows: np.ndarray, columns: np.ndarray, votes: np.ndarray, shape: tuple[int, int], seed: int
 ) -> tuple[np.ndarray, np.ndarray]:
@@ -136,13 +134,15 @@ def principal_positions(
     means = np.bincount(columns, values, width) / counts
     centred = sparse.csr_matrix((values - means[columns], (rows, columns)), shape=shape)
     total = float(centred.multiply(centred).sum()) or 1.0
-    if shape[0] * shape[1] <= EXACT_CELLS or min(shape) <= 2:
+    if min(shape) <= 3:  # too small for an iterative solver
         _, singular, components = np.linalg.svd(centred.toarray(), full_matrices=False)
-        singular, components = singular[:2], components[:2]
     else:
-        svd = TruncatedSVD(n_components=2, algorithm="randomized", n_iter=10, random_state=seed)
-        svd.fit(centred)
+        # A seeded randomized SVD of the sparse votes: a few products with them, where an
+        # exact solver spends most of its time on the second component's last digits.
+        svd = TruncatedSVD(2, n_iter=10, n_oversamples=20, random_state=seed).fit(centred)
         singular, components = svd.singular_values_, svd.components_
+    order = np.argsort(singular)[::-1][:2]
+    singular, components = singular[order], components[order]
     strongest = np.argmax(np.abs(components), axis=1)
     components = components * np.sign(components[np.arange(len(components)), strongest])[:, None]
     points = np.asarray(centred @ components.T)
@@ -152,13 +152,26 @@ def principal_positions(
 
 
 def _cluster(points: np.ndarray, settings: GroupSettings) -> tuple[np.ndarray, dict[int, float]]:
-    """k-means labels for the k with the best silhouette, and every k's silhouette."""
+    """Group labels for every participant, and every k's silhouette.
+
+    As in Polis, participants are first gathered into `BASE_CLUSTERS` small base
+    clusters, and the groups are k-means clusters of the base clusters' centres (each
+    weighted by its members): cheap for any number of participants, and a group is
+    never a scatter of isolated voters.
+    """
     from sklearn.cluster import KMeans
     from sklearn.metrics import silhouette_score
 
+    base = np.arange(len(points))
+    centres, weights = points, np.ones(len(points))
+    if len(points) > BASE_CLUSTERS:
+        fitted = KMeans(BASE_CLUSTERS, n_init=1, random_state=settings.seed).fit(points)
+        base, centres = fitted.labels_, fitted.cluster_centers_
+        weights = np.bincount(base, minlength=BASE_CLUSTERS).astype(float)
     found: dict[int, tuple[float, np.ndarray]] = {}
-    for k in range(settings.k_min, min(settings.k_max, len(points) - 1) + 1):
-        labels = KMeans(n_clusters=k, n_init=10, random_state=settings.seed).fit_predict(points)
+    for k in range(settings.k_min, min(settings.k_max, len(centres) - 1) + 1):
+        model = KMeans(n_clusters=k, n_init=10, random_state=settings.seed)
+        labels = model.fit(centres, sample_weight=weights).labels_[base]
         if len(set(labels)) > 1:
             score = silhouette_score(
                 points,
