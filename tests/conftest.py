@@ -116,6 +116,18 @@ def hostile_build(tmp_path_factory) -> Path:
     return root
 
 
+@pytest.fixture(scope="session")
+def polis_build(tmp_path_factory) -> Path:
+    """A Polis conversation with its votes and the taxonomy written for it, built once."""
+    root = tmp_path_factory.mktemp("polis-build")
+    (root / "corpus" / "raw").mkdir(parents=True)
+    polis = FIXTURES / "polis"
+    assert Cli(root)("add", str(polis / "15-per-hour-seattle")).exit_code == 0
+    shutil.copy(polis / "taxonomy-15-per-hour.yml", root / "corpus" / "taxonomy.yml")
+    built(root)
+    return root
+
+
 def snapshot(folder: Path) -> dict[str, bytes]:
     """Every file under `folder` with its bytes, to prove a failed command changed nothing."""
     return {

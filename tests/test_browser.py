@@ -280,3 +280,49 @@ def test_hostile_strings_stay_text_in_the_browser(hostile_url, reader):
         assert shown["pwned"] == "undefined", path
         assert (shown["h1"], shown["texts"]) == (read[path]["h1"], read[path]["texts"]), path
     assert not reader.dialogs, reader.dialogs[:3]
+
+
+@pytest.fixture(scope="module")
+def polis_url(polis_build):
+    server, url = _serve(polis_build / "site")
+    yield url, polis_build
+    server.shutdown()
+
+
+def test_opinion_map_and_votes_in_the_browser(polis_url, reader):
+    url, root = polis_url
+    page = reader.page
+    thread = next((root / "site" / "threads").glob("15-hour-*.html")).name
+    page.goto(url + f"threads/{thread}", wait_until="networkidle")
+    chart = page.locator("figure.ts-chart svg").first
+    assert chart.is_visible() and chart.bounding_box()["width"] > 200
+    data = json.loads((root / "build" / "findings.json").read_text("utf-8"))
+    marks = chart.locator("circle, rect, polygon, path").count()
+    placed = sum(len(g["participants"]) for g in data["opinion_groups"])
+    assert marks == placed + len(data["opinion_groups"])  # one per person, one per legend
+    page.screenshot(path=str(ARTIFACTS / "opinion-map.png"), full_page=False)
+    # A divisive comment on the home page leads to that comment and its votes.
+    page.goto(url + "index.html", wait_until="networkidle")
+    split = page.locator("h2#where-they-split ~ blockquote.ts-statement").first
+    text = split.locator("p").inner_text()
+    split.locator("footer a").first.click()
+    page.wait_for_load_state()
+    anchor = page.evaluate("location.hash").lstrip("#")
+    comment = page.locator(f"[id='{anchor}']")
+    assert text in comment.inner_text() and "Divisive" in comment.inner_text()
+    assert reader.clean(), (reader.errors, reader.failed)
+
+
+@pytest.mark.parametrize("kind", ["thread", "theme"])
+def test_no_serious_accessibility_violations_with_votes(polis_url, reader, kind):
+    require(AXE.exists(), f"axe-core ({AXE})")
+    url, root = polis_url
+    path = "themes/automation.html"
+    if kind == "thread":
+        path = "threads/" + next((root / "site" / "threads").glob("15-hour-*.html")).name
+    page = reader.page
+    page.goto(url + path, wait_until="networkidle")
+    page.add_script_tag(path=str(AXE))
+    result = page.evaluate("axe.run(document, {resultTypes: ['violations']})")
+    serious = [v["id"] for v in result["violations"] if v["impact"] in ("serious", "critical")]
+    assert not serious, serious

@@ -215,16 +215,9 @@ def test_quotes_put_opposed_comments_last():
     assert [q.comment_id for q in chosen] == ["c2", "c3", "c1"]
 
 
-@pytest.fixture(scope="module")
-def seattle_site(tmp_path_factory):
-    root = tmp_path_factory.mktemp("seattle")
-    (root / "corpus" / "raw").mkdir(parents=True)
-    cli = Cli(root)
-    assert cli("add", str(SEATTLE)).exit_code == 0
-    shutil.copy(POLIS / "taxonomy-15-per-hour.yml", root / "corpus" / "taxonomy.yml")
-    result = cli("build")
-    assert result.exit_code == 0, result.output
-    return root
+@pytest.fixture
+def seattle_site(polis_build):
+    return polis_build
 
 
 def test_findings_carry_groups_and_theme_votes(seattle_site):

@@ -25,8 +25,6 @@ from themesite.ingest.votes import Ballots
 
 #: Group labels in size order, as Polis names them.
 LETTERS = "ABCDEFGHIJ"
-#: Base clusters participants are gathered into before groups are formed (Polis: 100).
-BASE_CLUSTERS = 100
 #: Participants the silhouette is measured on (a seeded sample beyond it): its cost
 #: grows with the square of the participants.
 SILHOUETTE_SAMPLE = 3_000
@@ -44,6 +42,8 @@ class GroupSettings:
     tolerance: float = 0.02
     #: Placed participants needed before groups are formed at all.
     min_participants: int = 10
+    #: Small clusters participants are gathered into before groups are formed (Polis: 100).
+    base_clusters: int = 100
     seed: int = 13
 
 
@@ -154,7 +154,7 @@ def principal_positions(
 def _cluster(points: np.ndarray, settings: GroupSettings) -> tuple[np.ndarray, dict[int, float]]:
     """Group labels for every participant, and every k's silhouette.
 
-    As in Polis, participants are first gathered into `BASE_CLUSTERS` small base
+    As in Polis, participants are first gathered into `settings.base_clusters` small base
     clusters, and the groups are k-means clusters of the base clusters' centres (each
     weighted by its members): cheap for any number of participants, and a group is
     never a scatter of isolated voters.
@@ -164,10 +164,11 @@ def _cluster(points: np.ndarray, settings: GroupSettings) -> tuple[np.ndarray, d
 
     base = np.arange(len(points))
     centres, weights = points, np.ones(len(points))
-    if len(points) > BASE_CLUSTERS:
-        fitted = KMeans(BASE_CLUSTERS, n_init=1, random_state=settings.seed).fit(points)
+    if len(points) > settings.base_clusters:
+        count = settings.base_clusters
+        fitted = KMeans(count, n_init=1, random_state=settings.seed).fit(points)
         base, centres = fitted.labels_, fitted.cluster_centers_
-        weights = np.bincount(base, minlength=BASE_CLUSTERS).astype(float)
+        weights = np.bincount(base, minlength=count).astype(float)
     found: dict[int, tuple[float, np.ndarray]] = {}
     for k in range(settings.k_min, min(settings.k_max, len(centres) - 1) + 1):
         model = KMeans(n_clusters=k, n_init=10, random_state=settings.seed)
