@@ -161,15 +161,20 @@ def test_every_page_loads_without_errors_or_failed_requests(seed_url, reader):
     assert reader.clean(), (reader.errors[:3], reader.failed[:3], reader.dialogs[:3])
 
 
-@pytest.mark.parametrize("path", ["index.html", "themes/silos.html"])
-def test_no_serious_accessibility_violations(seed_url, reader, path):
+def serious_violations(reader: Reader, address: str) -> list[str]:
+    """The ids of axe-core's serious and critical findings on the page at `address`."""
     require(AXE.exists(), f"axe-core ({AXE})")
-    url, root = seed_url
     page = reader.page
-    page.goto(url + path, wait_until="networkidle")
+    page.goto(address, wait_until="networkidle")
     page.add_script_tag(path=str(AXE))
     result = page.evaluate("axe.run(document, {resultTypes: ['violations']})")
-    serious = [v["id"] for v in result["violations"] if v["impact"] in ("serious", "critical")]
+    return [v["id"] for v in result["violations"] if v["impact"] in ("serious", "critical")]
+
+
+@pytest.mark.parametrize("path", ["index.html", "themes/silos.html"])
+def test_no_serious_accessibility_violations(seed_url, reader, path):
+    url, _ = seed_url
+    serious = serious_violations(reader, url + path)
     assert not serious, serious
 
 
@@ -315,14 +320,9 @@ def test_opinion_map_and_votes_in_the_browser(polis_url, reader):
 
 @pytest.mark.parametrize("kind", ["thread", "theme"])
 def test_no_serious_accessibility_violations_with_votes(polis_url, reader, kind):
-    require(AXE.exists(), f"axe-core ({AXE})")
     url, root = polis_url
     path = "themes/automation.html"
     if kind == "thread":
         path = "threads/" + next((root / "site" / "threads").glob("15-hour-*.html")).name
-    page = reader.page
-    page.goto(url + path, wait_until="networkidle")
-    page.add_script_tag(path=str(AXE))
-    result = page.evaluate("axe.run(document, {resultTypes: ['violations']})")
-    serious = [v["id"] for v in result["violations"] if v["impact"] in ("serious", "critical")]
+    serious = serious_violations(reader, url + path)
     assert not serious, serious
