@@ -25,21 +25,15 @@ from themesite.ingest.votes import Ballots
 
 #: Group labels in size order, as Polis names them.
 LETTERS = "ABCDEFGHIJ"
-#: Participants the silhouette is measured on (a seeded sample beyond it): its cost
-#: grows with the square of the participants.
-SILHOUETTE_SAMPLE = 3_000
 
 
 @dataclass(frozen=True)
 class GroupSettings:
     #: Votes a participant needs to be placed (fewer when the conversation is shorter).
     min_votes: int = 7
-    #: The range of group counts tried. The fewest groups whose silhouette is within
-    #: `tolerance` of the best win: a difference that small is noise, and fewer, larger
-    #: groups give every group's shares narrower intervals.
+    #: The range of group counts tried; the best silhouette wins, the smaller k on a tie.
     k_min: int = 2
     k_max: int = 5
-    tolerance: float = 0.02
     #: Placed participants needed before groups are formed at all.
     min_participants: int = 10
     #: Small clusters participants are gathered into before groups are formed (Polis: 100).
@@ -155,9 +149,10 @@ def _cluster(points: np.ndarray, settings: GroupSettings) -> tuple[np.ndarray, d
     """Group labels for every participant, and every k's silhouette.
 
     As in Polis, participants are first gathered into `settings.base_clusters` small base
-    clusters, and the groups are k-means clusters of the base clusters' centres (each
-    weighted by its members): cheap for any number of participants, and a group is
-    never a scatter of isolated voters.
+    clusters; the groups are k-means clusters of the base clusters' centres (each
+    weighted by its members), and the silhouette is measured on those centres. That is
+    cheap for any number of participants, and a group is never a scatter of isolated
+    voters.
     """
     from sklearn.cluster import KMeans
     from sklearn.metrics import silhouette_score
@@ -172,20 +167,13 @@ def _cluster(points: np.ndarray, settings: GroupSettings) -> tuple[np.ndarray, d
     found: dict[int, tuple[float, np.ndarray]] = {}
     for k in range(settings.k_min, min(settings.k_max, len(centres) - 1) + 1):
         model = KMeans(n_clusters=k, n_init=10, random_state=settings.seed)
-        labels = model.fit(centres, sample_weight=weights).labels_[base]
-        if len(set(labels)) > 1:
-            score = silhouette_score(
-                points,
-                labels,
-                sample_size=SILHOUETTE_SAMPLE if len(points) > SILHOUETTE_SAMPLE else None,
-                random_state=settings.seed,
-            )
-            found[k] = (float(score), labels)
+        grouped = model.fit(centres, sample_weight=weights).labels_
+        if len(set(grouped)) > 1:
+            found[k] = (float(silhouette_score(centres, grouped)), grouped[base])
     silhouettes = {k: score for k, (score, _) in found.items()}
     if not found:
         return np.zeros(len(points), dtype=int), silhouettes
-    best = max(silhouettes.values())
-    chosen = min(k for k, score in silhouettes.items() if score >= best - settings.tolerance)
+    chosen = max(silhouettes, key=lambda k: (silhouettes[k], -k))
     return found[chosen][1], silhouettes
 
 
