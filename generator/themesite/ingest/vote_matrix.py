@@ -88,7 +88,7 @@ def _bytes_matrix(shown: str, text: str, columns: dict[str, int]) -> MatrixRead 
     Only the cells that hold something are found: a cell starts after a separator and
     is not one itself; its column is the number of commas before it on its line.
     """
-    data = text.replace("\r\n", "\n").encode("utf-8")
+    data = (text.replace("\r\n", "\n") if "\r" in text else text).encode("utf-8")
     if not data.endswith(b"\n"):
         data += b"\n"
     raw = np.frombuffer(data, dtype=np.uint8)
