@@ -42,7 +42,7 @@ class GroupSettings:
 
 
 def form_groups(
-    ballots: Ballots, excluded: Collection[str], settings: GroupSettings
+    ballots: Ballots, excluded: Collection[str], settings: GroupSettings, title: str = ""
 ) -> tuple[OpinionSpace, tuple[OpinionGroup, ...]]:
     """The conversation's map and its groups (none when too few participants voted)."""
     usable = np.zeros(len(ballots.comments), dtype=bool)
@@ -55,6 +55,7 @@ def form_groups(
     placed = np.flatnonzero((cast >= needed) & (cast > 0))
     space = OpinionSpace(
         thread_id=ballots.thread_id,
+        title=title,
         source=ballots.source,
         participants=len(ballots.participants),
         voters=int((cast > 0).sum()),

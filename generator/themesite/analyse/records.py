@@ -120,6 +120,7 @@ class OpinionSpace:
     each placed participant's position (for the map) and group."""
 
     thread_id: str
+    title: str  # the conversation's
     source: str  # the votes file, relative to corpus/raw
     participants: int  # rows of the vote file
     voters: int  # participants with at least one vote on an analysed comment

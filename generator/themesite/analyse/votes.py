@@ -125,7 +125,7 @@ def thread_opinions(thread: Thread, ballots: Ballots | None, settings: GroupSett
     if ballots is None:
         return Opinions(comments=tuple(_from_attributes(thread)))
     excluded = {c.id for c in thread.comments if c.excluded}
-    space, groups = form_groups(ballots, excluded, settings)
+    space, groups = form_groups(ballots, excluded, settings, thread.title)
     return Opinions(groups, (space,), tuple(_from_ballots(ballots, groups, excluded)))
 
 
