@@ -20,7 +20,13 @@ from rich.console import Console
 from rich.markup import escape
 
 from themesite import __version__
-from themesite.config import Project, load_analyse_config, load_ingest_config, load_site_config
+from themesite.config import (
+    Project,
+    load_analyse_config,
+    load_config,
+    load_ingest_config,
+    load_site_config,
+)
 from themesite.errors import ThemesiteError
 from themesite.scaffold import require_project
 from themesite.wording import count
@@ -86,7 +92,10 @@ def _errors() -> Iterator[None]:
     except ThemesiteError as exc:
         if _State.debug:
             raise
-        err.print(f"[bold red]error:[/] {exc}", markup=True, highlight=False, soft_wrap=True)
+        for line in str(exc).splitlines():
+            err.print(
+                f"[bold red]error:[/] {escape(line)}", markup=True, highlight=False, soft_wrap=True
+            )
         raise typer.Exit(1) from None
 
 
@@ -254,6 +263,7 @@ def export_comments(
     from themesite.ingest.store import read_threads
 
     with _errors():
+        load_config(_State.project)  # a wrong setting stops every command, this one too
         _write(comment_rows(read_threads(_State.project.threads)), COMMENT_COLUMNS, fmt, output)
 
 
@@ -432,6 +442,7 @@ def export_assignments(
     from themesite.export import ASSIGNMENT_COLUMNS, SCORE_COLUMNS, assignment_rows, score_rows
 
     with _errors():
+        load_config(_State.project)
         findings = read_findings(_State.project)
         if every:
             _write(score_rows(findings), SCORE_COLUMNS, fmt, output)
@@ -449,6 +460,7 @@ def export_themes(
     from themesite.export import themes_document
 
     with _errors():
+        load_config(_State.project)
         if fmt != "json":
             raise ThemesiteError(f"unknown themes format {fmt!r}", "use --format json")
         text = json.dumps(
