@@ -142,3 +142,20 @@ def test_build_reports_ingest_each_analysis_step_rendering_and_mkdocs(seeded_pro
     parsing, nlp = recorder.steps[1], recorder.steps[3]
     assert parsing[1] == 5 and len(parsing[2]) == 5
     assert nlp[1] == 48 and sum(nlp[2]) == 48  # every comment's text, counted once
+
+
+def test_runs_within_a_command_prefix_their_steps():
+    recorder = Recorder()
+    fold = recorder.within("evaluate · ").within("fold 2/5 · ")
+    fold.step("analyse: assigning themes", total=3)(1)
+    assert recorder.steps == [["evaluate · fold 2/5 · analyse: assigning themes", 3, [1]]]
+    assert QUIET.within("x · ").step("y")("item") is None
+
+
+def test_a_long_run_keeps_only_the_latest_steps_on_screen():
+    console, _ = _terminal()
+    with progress_for(console) as progress:
+        for number in range(30):
+            progress.step(f"step {number}")
+        shown = [task.description for task in progress._display.tasks]
+    assert shown == [f"step {number}" for number in range(18, 30)]

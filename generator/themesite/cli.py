@@ -387,7 +387,8 @@ def evaluate(
     with _errors():
         require_project(_State.project)
         config = load_analyse_config(_State.project)
-        report = evaluate_project(_State.project, config, labels, taxonomy)
+        with _progress() as progress:
+            report = evaluate_project(_State.project, config, labels, taxonomy, progress)
     for warning in report["warnings"]:
         err.print(f"[yellow]warning:[/] {warning}", highlight=False, soft_wrap=True)
     if as_json:

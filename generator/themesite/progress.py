@@ -18,6 +18,9 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     from rich.console import Console
 
+#: The most steps on screen at once: the latest ones.
+_SHOWN = 12
+
 #: Advances a step: an int by that many, anything else by one, shown as the current item.
 Advance = Callable[[object], None]
 
@@ -33,6 +36,18 @@ class Progress:
         """Start the next step (ending the one before); `total` None: no known length."""
         del label, total
         return _ignore
+
+    def within(self, prefix: str) -> Progress:
+        """The same display, each step's label after `prefix` (one of several runs)."""
+        return _Within(self, prefix)
+
+
+class _Within(Progress):
+    def __init__(self, outer: Progress, prefix: str) -> None:
+        self._outer, self._prefix = outer, prefix
+
+    def step(self, label: str, total: int | None = None) -> Advance:
+        return self._outer.step(self._prefix + label, total)
 
 
 QUIET = Progress()
@@ -69,6 +84,9 @@ class LiveProgress(Progress):
         self._end_step()
         task = self._task = self._display.add_task(label, total=total, count=_count(0, total))
         self._label, done = label, [0]
+        # A command of many runs (evaluate's folds) keeps the display a few lines high.
+        for old in self._display.tasks[:-_SHOWN]:
+            self._display.remove_task(old.id)
 
         def advance(item: object) -> None:
             step = item if isinstance(item, int) else 1
