@@ -88,4 +88,4 @@ def test_an_unreachable_scheduler_is_a_clear_error(seeded_project):
 def test_an_unknown_engine_is_refused(seeded_project):
     result = Cli(seeded_project)("analyse", "--engine", "spark")
     assert result.exit_code == 1
-    assert "unknown analysis engine 'spark'" in result.stderr
+    assert "error: --engine: is 'spark', not a known choice (one of local, dask)" in result.stderr

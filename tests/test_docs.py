@@ -45,10 +45,20 @@ def test_every_registered_format_is_documented():
 def test_every_setting_is_in_the_readme_configuration_example():
     from dataclasses import fields
 
-    from themesite.config import _SECTIONS
+    from themesite.config import SECTIONS
 
     example = README.split("## Configuration", 1)[1].split("```yaml", 1)[1].split("```", 1)[0]
-    for section, schema in _SECTIONS.items():
+    for section, schema in SECTIONS.items():
         assert re.search(rf"^{section}:$", example, re.MULTILINE), section
         for field in fields(schema):
             assert re.search(rf"^  {field.name}:", example, re.MULTILINE), field.name
+
+
+def test_the_readme_lists_every_setting_with_what_it_allows():
+    from themesite.config import SECTIONS
+    from themesite.schema import field_specs
+
+    for section, schema in SECTIONS.items():
+        for name, spec in field_specs(schema).items():
+            row = f"| `{section}.{name}` | {spec.allowed()} |"
+            assert row in README, row

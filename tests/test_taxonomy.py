@@ -75,11 +75,29 @@ def test_all_problems_are_reported_with_lines(tmp_path):
     assert "taxonomy.yml:7: duplicate theme id 'budgets' (first at line 3" in message
     assert "taxonomy.yml:10: theme id 'Bad Id' must be lower-case" in message
     assert "phrase '...' has no word in it" in message
-    assert "values are lower case here" in message
+    assert "taxonomy.yml:16: token pattern [{'LOWER': 'Marketing'}] can never match" in message
+    assert "taxonomy.yml:17: token pattern [{'LOWER': {'IN': [True, False]}}] compares" in message
     assert "YAML reads on, off, yes and no as booleans" in message
-    assert "is not a valid spaCy pattern" in message
+    assert "taxonomy.yml:18: token pattern [{'NOSUCHATTR': 'x'}] is not a valid spaCy" in message
     assert "the theme needs a non-empty 'id'" in message
     assert message.count("taxonomy.yml:") >= 8
+
+
+def test_a_bad_token_pattern_names_its_own_line_in_block_style_too(tmp_path):
+    text = GOOD + (
+        "    patterns:\n"
+        "      tokens:\n"
+        "        - [{LEMMA: fine}]\n"
+        "\n"
+        "        # a pattern written as a block\n"
+        "        - - {LEMMA: marketing}\n"
+        "          - {LOWER: Team}\n"
+    )
+    with pytest.raises(TaxonomyError) as caught:
+        _load(tmp_path, text)
+    message = str(caught.value)
+    assert message.startswith("1 problem(s) in the taxonomy: ")
+    assert f"{tmp_path / 'taxonomy.yml'}:11: token pattern [{{'LEMMA': 'marketing'}}" in message
 
 
 def test_invalid_yaml_names_the_line(tmp_path):

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import contextlib
 import json
-from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
@@ -18,6 +17,7 @@ from themesite.errors import CorpusError, StrictError
 from themesite.ingest.check import CheckReport, check_corpus
 from themesite.ingest.corpus import current_threads, raw_digests, rebuild
 from themesite.ingest.records import Thread
+from themesite.progress import QUIET, Progress
 
 FINDINGS = "findings.json"
 CACHE = Path("cache") / "nlp.sqlite"
@@ -58,13 +58,18 @@ class BuildReport:
     warnings: tuple[str, ...] = ()  # from the render stage (human coding out of date)
 
 
-def ingest_stage(project: Project, config: IngestConfig) -> IngestedCorpus:
+def ingest_stage(
+    project: Project, config: IngestConfig, progress: Progress = QUIET
+) -> IngestedCorpus:
     """Re-ingest when corpus/raw changed, then validate; errors (and warnings under strict) fail."""
+    progress.step("ingest: comparing corpus/raw with the threads")
     digests = raw_digests(project)
     threads = current_threads(project, digests)
     reingested = threads is None
     if threads is None:
-        threads = sorted(rebuild(project, config).threads, key=lambda t: t.id)
+        advance = progress.step("ingest: parsing corpus/raw", total=len(digests))
+        threads = sorted(rebuild(project, config, advance).threads, key=lambda t: t.id)
+    progress.step("ingest: checking the corpus")
     report = check_corpus(project, threads, digests)
     if report.errors:
         count, first = len(report.errors), report.errors[0]
@@ -81,12 +86,13 @@ def analyse_stage(
     project: Project,
     config: AnalyseConfig,
     taxonomy_path: Path | None = None,
-    progress: Callable[[int], None] | None = None,
+    progress: Progress = QUIET,
     threads: list[Thread] | None = None,
 ):
     """Analyse the corpus under a taxonomy and write build/findings.json atomically."""
     taxonomy = project_taxonomy(project, config, taxonomy_path)
     analysis = run_analysis(project, config, taxonomy, progress, threads)
+    progress.step("analyse: writing build/findings.json")
     write_findings(project, analysis)
     return analysis
 
@@ -113,7 +119,9 @@ def project_taxonomy(project: Project, config: AnalyseConfig, taxonomy_path: Pat
     return replace(taxonomy, path=_shown(project, path))
 
 
-def run_analysis(project: Project, config: AnalyseConfig, taxonomy, progress=None, threads=None):
+def run_analysis(
+    project: Project, config: AnalyseConfig, taxonomy, progress: Progress = QUIET, threads=None
+):
     """The analysis of the project's corpus under `taxonomy`, on the configured engine,
     with what the votes kept beside its sources say (see `analyse.votes`)."""
     from themesite.analyse.opinions import GroupSettings
@@ -121,9 +129,10 @@ def run_analysis(project: Project, config: AnalyseConfig, taxonomy, progress=Non
     from themesite.analyse.votes import with_votes
 
     settings = GroupSettings(seed=config.seed)
+    progress.step("analyse: votes and opinion groups")
     opinions = read_opinions(project, settings, threads)
     with _engine(project, config, taxonomy, progress, threads) as engine:
-        analysis = analyse(engine, taxonomy, config, opinions.opposed())
+        analysis = analyse(engine, taxonomy, config, opinions.opposed(), progress)
     return replace(analysis, findings=with_votes(analysis.findings, opinions, settings))
 
 
@@ -145,7 +154,7 @@ def read_opinions(project: Project, settings, threads: list[Thread] | None):
 
 
 @contextlib.contextmanager
-def _engine(project, config: AnalyseConfig, taxonomy, progress, threads):
+def _engine(project, config: AnalyseConfig, taxonomy, progress: Progress, threads):
     """The corpus's partitions, statements extracted: in this process (with the NLP cache)
     or on a Dask cluster, whose workers read the thread files themselves."""
     from themesite.analyse.engine import DaskEngine, LocalEngine
@@ -160,6 +169,11 @@ def _engine(project, config: AnalyseConfig, taxonomy, progress, threads):
         corpus = threads if threads is not None else read_threads(project.threads)
     if not corpus:
         raise CorpusError("the corpus has no threads", "add sources with 'themesite add FILE'")
+    texts = None  # the Dask engine's workers read the corpus; here it is not counted
+    if config.engine == "local":
+        texts = sum(1 for t in corpus for c in t.comments if not c.excluded)
+        texts += sum(1 for t in corpus if t.article) if config.include_articles else 0
+    advance = progress.step("analyse: statements and patterns (NLP)", total=texts)
     with contextlib.ExitStack() as stack:
         if config.engine == "dask":
             engine = DaskEngine.load(
@@ -169,7 +183,7 @@ def _engine(project, config: AnalyseConfig, taxonomy, progress, threads):
                 taxonomy,
                 settings,
                 config.include_articles,
-                progress,
+                advance,
             )
         else:
             cache = None
@@ -184,7 +198,7 @@ def _engine(project, config: AnalyseConfig, taxonomy, progress, threads):
                 settings,
                 config.include_articles,
                 cache,
-                progress,
+                advance,
             )
         stack.callback(engine.close)
         yield engine
@@ -298,14 +312,16 @@ def build(
     ingest: IngestConfig,
     analyse: AnalyseConfig,
     site_config: SiteConfig | None = None,
+    progress: Progress = QUIET,
 ) -> BuildReport:
     """The whole pipeline: ingest -> analyse -> render -> build."""
     from themesite.render.site_files import SiteText, mkdocs_config
 
     # The project's mkdocs.yml is checked first: a mistake there should not cost an analysis.
     mkdocs_config(project.root, SiteText(title="", description=""))
-    corpus = ingest_stage(project, ingest)
-    analysis = analyse_stage(project, analyse, threads=corpus.threads)
+    corpus = ingest_stage(project, ingest, progress)
+    analysis = analyse_stage(project, analyse, progress=progress, threads=corpus.threads)
+    progress.step("render: pages and downloads")
     site = render_stage(project, analyse, analysis, corpus, site_config)
     report = BuildReport(
         reingested=corpus.reingested,
@@ -318,9 +334,11 @@ def build(
         mkdocs=site.mkdocs,
         warnings=site.warnings,
     )
+    progress.step(f"build: writing {len(site.pages)} pages")
     staging = stage_site(project, site)
     # MkDocs holds every page of the site in memory while it builds: the corpus, the
     # findings and the rendered pages need not stay beside them.
     del corpus, analysis, site
+    progress.step("build: MkDocs (strict) into site/")
     publish_site(project, staging, report.mkdocs)
     return report

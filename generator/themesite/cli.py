@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 import logging
 import sys
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
@@ -20,8 +20,15 @@ from rich.console import Console
 from rich.markup import escape
 
 from themesite import __version__
-from themesite.config import Project, load_analyse_config, load_ingest_config, load_site_config
+from themesite.config import (
+    Project,
+    load_analyse_config,
+    load_config,
+    load_ingest_config,
+    load_site_config,
+)
 from themesite.errors import ThemesiteError
+from themesite.progress import progress_for
 from themesite.scaffold import require_project
 from themesite.wording import count
 
@@ -43,6 +50,7 @@ out = Console()
 class _State:
     project = Project(Path("."))
     debug = False
+    quiet = False
 
 
 def _version(value: bool) -> None:
@@ -57,12 +65,17 @@ def _main(
         Path, typer.Option("--project", "-p", help="Project folder whose corpus/ is used.")
     ] = Path("."),
     debug: Annotated[bool, typer.Option("--debug", help="Show tracebacks on errors.")] = False,
+    quiet: Annotated[
+        bool,
+        typer.Option("--quiet", "-q", help="No progress display (there is none when piped)."),
+    ] = False,
     version: Annotated[
         bool, typer.Option("--version", callback=_version, is_eager=True, help="Show the version.")
     ] = False,
 ) -> None:
     _State.project = Project(project)
     _State.debug = debug
+    _State.quiet = quiet
     library = logging.getLogger("themesite")
     if not any(isinstance(h, _Notices) for h in library.handlers):
         library.addHandler(_Notices(logging.WARNING))
@@ -86,28 +99,16 @@ def _errors() -> Iterator[None]:
     except ThemesiteError as exc:
         if _State.debug:
             raise
-        err.print(f"[bold red]error:[/] {exc}", markup=True, highlight=False, soft_wrap=True)
+        for line in str(exc).splitlines():
+            err.print(
+                f"[bold red]error:[/] {escape(line)}", markup=True, highlight=False, soft_wrap=True
+            )
         raise typer.Exit(1) from None
 
 
-@contextmanager
-def _progress(total: int | None, label: str) -> Iterator[Callable[[object], None]]:
-    """A progress bar on a terminal; silent when output is piped (CI, tests).
-
-    The callback advances by one for a name (shown beside the bar) or by a count.
-    """
-    from rich.progress import Progress
-
-    with Progress(console=err, transient=True, disable=not err.is_terminal) as bar:
-        task = bar.add_task(label, total=total)
-
-        def advance(item: object) -> None:
-            if isinstance(item, int):
-                bar.update(task, advance=item)
-            else:
-                bar.update(task, advance=1, description=f"{label} {item}")
-
-        yield advance
+def _progress():
+    """The steps of a long command on stderr while it runs (see `themesite.progress`)."""
+    return progress_for(err, _State.quiet)
 
 
 StrictOption = Annotated[
@@ -156,7 +157,8 @@ def add(
         config = load_ingest_config(
             _State.project, strict=strict, encoding=encoding, max_source_mb=max_source_mb
         )
-        report = add_sources(_State.project, files, config)
+        with _progress() as progress:
+            report = add_sources(_State.project, files, config, progress)
     for line in report.unchanged:
         err.print(f"unchanged: {line}", highlight=False, soft_wrap=True)
     for line in report.ignored:
@@ -189,8 +191,8 @@ def ingest(
             project, strict=strict, encoding=encoding, max_source_mb=max_source_mb
         )
         total = len(raw_files(project.raw)) if project.raw.is_dir() else 0
-        with _progress(total, "ingest") as progress:
-            result = rebuild(project, config, progress)
+        with _progress() as progress:
+            result = rebuild(project, config, progress.step("ingest", total=total))
     for warning in result.warnings:
         err.print(f"[yellow]warning:[/] {warning}", highlight=False, soft_wrap=True)
     comments = sum(len(t.comments) for t in result.threads)
@@ -254,6 +256,7 @@ def export_comments(
     from themesite.ingest.store import read_threads
 
     with _errors():
+        load_config(_State.project)  # a wrong setting stops every command, this one too
         _write(comment_rows(read_threads(_State.project.threads)), COMMENT_COLUMNS, fmt, output)
 
 
@@ -283,12 +286,10 @@ def build(
     with _errors():
         require_project(_State.project)
         ingest = load_ingest_config(_State.project, strict=strict)
-        report = run_build(
-            _State.project,
-            ingest,
-            load_analyse_config(_State.project, engine=engine, scheduler=scheduler),
-            load_site_config(_State.project),
-        )
+        analysis = load_analyse_config(_State.project, engine=engine, scheduler=scheduler)
+        wording = load_site_config(_State.project)
+        with _progress() as progress:
+            report = run_build(_State.project, ingest, analysis, wording, progress)
     check_report = report.check
     state = "re-ingested" if report.reingested else "up to date"
     out.print(
@@ -324,12 +325,10 @@ def serve(
     with _errors():
         require_project(_State.project)
         project = _State.project
-        report = run_build(
-            project,
-            load_ingest_config(project),
-            load_analyse_config(project),
-            load_site_config(project),
-        )
+        configs = load_ingest_config(project), load_analyse_config(project)
+        wording = load_site_config(project)
+        with _progress() as progress:
+            report = run_build(project, *configs, wording, progress)
     out.print(f"serving http://127.0.0.1:{port}/ (Ctrl-C to stop)", highlight=False)
     mkdocs_serve(
         **mkdocs_options(report.mkdocs, project.build / "docs"),
@@ -351,8 +350,7 @@ def analyse(
         config = load_analyse_config(_State.project, engine=engine, scheduler=scheduler)
         # The Dask engine's workers read the corpus; here it is read only to run locally.
         threads = read_threads(_State.project.threads) if config.engine == "local" else None
-        total = sum(len(t.comments) for t in threads) if threads is not None else None
-        with _progress(total, "analyse") as progress:
+        with _progress() as progress:
             analysis = analyse_stage(_State.project, config, taxonomy, progress, threads)
     findings = analysis.findings
     cover = findings.coverage
@@ -389,7 +387,8 @@ def evaluate(
     with _errors():
         require_project(_State.project)
         config = load_analyse_config(_State.project)
-        report = evaluate_project(_State.project, config, labels, taxonomy)
+        with _progress() as progress:
+            report = evaluate_project(_State.project, config, labels, taxonomy, progress)
     for warning in report["warnings"]:
         err.print(f"[yellow]warning:[/] {warning}", highlight=False, soft_wrap=True)
     if as_json:
@@ -432,6 +431,7 @@ def export_assignments(
     from themesite.export import ASSIGNMENT_COLUMNS, SCORE_COLUMNS, assignment_rows, score_rows
 
     with _errors():
+        load_config(_State.project)
         findings = read_findings(_State.project)
         if every:
             _write(score_rows(findings), SCORE_COLUMNS, fmt, output)
@@ -449,6 +449,7 @@ def export_themes(
     from themesite.export import themes_document
 
     with _errors():
+        load_config(_State.project)
         if fmt != "json":
             raise ThemesiteError(f"unknown themes format {fmt!r}", "use --format json")
         text = json.dumps(

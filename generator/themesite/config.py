@@ -1,27 +1,36 @@
 """Project configuration: one schema with defaults, read from `themesite.yml` if present.
 
-Every field has a default and a docstring here, so the file only lists what a
-project changes. CLI flags override the file only when given.
+Every field has a type, a range where it has one (a `Rule`), a default and a docstring
+here, so the file only lists what a project changes and `themesite.schema` can check
+each value against its field. Every command that works on a project reads the whole
+file, so a wrong or unknown setting anywhere stops every command, with its line. CLI
+flags override the file only when given, and are checked the same way.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, fields, replace
+from dataclasses import dataclass, replace
 from pathlib import Path
-
-import yaml
+from typing import Annotated, Literal
 
 from themesite.errors import ThemesiteError
+from themesite.schema import Problem, Rule, field_specs, is_codec, non_empty, read_sections
 
 CONFIG_FILE = "themesite.yml"
+
+_PATH = Rule(test=non_empty, allowed="a file path, relative to the project folder")
+_POSITIVE = Rule(gt=0)
+_SHARE = Rule(ge=0, le=1)
 
 
 @dataclass(frozen=True)
 class IngestConfig:
-    max_source_mb: float = 25.0
+    max_source_mb: Annotated[float, _POSITIVE] = 25.0
     """Largest source file accepted; larger files are refused before they are read."""
 
-    encoding: str | None = None
+    encoding: Annotated[
+        str | None, Rule(test=is_codec, allowed="a Python codec name such as cp1252")
+    ] = None
     """Force one text encoding instead of detecting UTF-8, UTF-16 (BOM) or cp1252."""
 
     strict: bool = False
@@ -59,30 +68,33 @@ class Project:
 
 @dataclass(frozen=True)
 class AnalyseConfig:
-    taxonomy: str = "corpus/taxonomy.yml"
+    taxonomy: Annotated[str, _PATH] = "corpus/taxonomy.yml"
     """The taxonomy file, relative to the project folder (or absolute)."""
 
-    labels: str = "corpus/labels/labels.csv"
+    labels: Annotated[str, _PATH] = "corpus/labels/labels.csv"
     """The human coding that `themesite evaluate` compares against."""
 
-    pipeline: str = "blank:en"
+    pipeline: Annotated[
+        str,
+        Rule(test=non_empty, allowed="blank:LANGUAGE or the name of an installed spaCy pipeline"),
+    ] = "blank:en"
     """spaCy pipeline: 'blank:en' (rule-based, no download) or an installed trained one."""
 
-    batch_size: int = 256
+    batch_size: Annotated[int, Rule(ge=1)] = 256
     """Texts per `nlp.pipe` batch."""
 
-    processes: int = 0
+    processes: Annotated[int, Rule(ge=0)] = 0
     """NLP worker processes: 0 uses every core, 1 runs in the calling process (with the
     Dask engine and no scheduler: the workers of the local cluster it starts)."""
 
-    engine: str = "local"
+    engine: Literal["local", "dask"] = "local"
     """'local' (this machine) or 'dask' (partitions of the corpus as tasks on a Dask
     cluster; needs pip install 'themesite[dask]')."""
 
     scheduler: str | None = None
     """Address of the Dask scheduler (tcp://host:8786); unset starts a local cluster."""
 
-    partition_mb: float = 16.0
+    partition_mb: Annotated[float, _POSITIVE] = 16.0
     """With the Dask engine: the most thread files per partition, in MB of JSON (smaller
     partitions are made when needed to give each worker at least four)."""
 
@@ -92,20 +104,21 @@ class AnalyseConfig:
     include_articles: bool = False
     """Analyse article paragraphs too; by default only comments are evidence."""
 
-    seed: int = 13
+    seed: Annotated[int, Rule(ge=0, le=2**32 - 1)] = 13
     """Seed for every model, split and clustering, so runs are identical."""
 
-    assign_threshold: float = 0.5
+    assign_threshold: Annotated[float, _SHARE] = 0.5
     """Calibrated confidence at which a statement is assigned a theme."""
 
-    ambiguous_threshold: float = 0.3
-    """Confidence from which a statement is 'ambiguous' for a theme (below: unassigned)."""
+    ambiguous_threshold: Annotated[float, _SHARE] = 0.3
+    """Confidence from which a statement is 'ambiguous' for a theme (below: unassigned);
+    at most `assign_threshold`."""
 
     encoder: str = ""
     """A sentence-transformers model folder on this machine whose sentence embeddings join
     the words-only scorer (half and half); empty: none. Nothing is ever downloaded."""
 
-    quotes_max: int = 5
+    quotes_max: Annotated[int, Rule(ge=1)] = 5
     """Representative quotes per theme (at least 3 where the theme has them)."""
 
     discover: bool = True
@@ -129,58 +142,92 @@ class SiteConfig:
     """Licence and attribution of the corpus, in every page's footer and on the Data page;
     empty: the attributions the sources carry (Polis exports carry theirs)."""
 
-    search_comments: int = 20_000
+    search_comments: Annotated[int, Rule(ge=0)] = 20_000
     """Put comment text in the site's search index while the corpus has at most this many
     comments; above it, titles, articles, themes, quotes and names stay searchable and
     the index stays small enough for a browser (0: never, a huge number: always)."""
 
 
-_SECTIONS = {"ingest": IngestConfig, "analyse": AnalyseConfig, "site": SiteConfig}
+SECTIONS = {"ingest": IngestConfig, "analyse": AnalyseConfig, "site": SiteConfig}
 
 
-def _load_section(project: Project, section: str, cls: type, overrides: dict[str, object]):
-    """Read one section of themesite.yml; overrides that are None are ignored."""
+@dataclass(frozen=True)
+class Config:
+    """The whole of themesite.yml, checked."""
+
+    ingest: IngestConfig
+    analyse: AnalyseConfig
+    site: SiteConfig
+
+
+class ConfigError(ThemesiteError):
+    """themesite.yml (or a flag) has wrong values; one problem per line, each with its line."""
+
+    def __init__(self, problems: list[str]) -> None:
+        super().__init__("\n".join(problems))
+        self.problems = problems
+
+
+def load_config(project: Project) -> Config:
+    """Every section of the project's themesite.yml, checked; defaults where it is silent.
+
+    Raises ConfigError listing every problem, as `themesite.yml:LINE: key: what is wrong
+    (what is allowed)`.
+    """
     path = project.root / CONFIG_FILE
-    values: dict[str, object] = {}
-    if path.exists():
-        try:
-            document = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
-        except yaml.YAMLError as exc:
-            raise ThemesiteError(f"{path}: not valid YAML: {exc}", "fix the syntax") from exc
-        unknown_sections = sorted(set(document) - set(_SECTIONS))
-        if unknown_sections:
-            raise ThemesiteError(
-                f"{path}: unknown section(s) {', '.join(unknown_sections)}",
-                f"use {', '.join(_SECTIONS)}",
+    if not path.exists():
+        return Config(IngestConfig(), AnalyseConfig(), SiteConfig())
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ThemesiteError(
+            f"{path}: cannot be read as UTF-8 text", "save it as UTF-8 YAML"
+        ) from exc
+    problems: list[Problem] = []
+    sections = read_sections(text, str(path), SECTIONS, problems)
+    values = {
+        name: replace(cls(), **{k: e.value for k, e in sections.get(name, {}).items()})
+        for name, cls in SECTIONS.items()
+    }
+    analyse = values["analyse"]
+    if analyse.ambiguous_threshold > analyse.assign_threshold:
+        entry = sections["analyse"].get("ambiguous_threshold") or sections["analyse"].get(
+            "assign_threshold"
+        )
+        problems.append(
+            Problem(
+                entry.line,
+                f"{path}:{entry.line}: analyse.ambiguous_threshold: {analyse.ambiguous_threshold} "
+                f"is above assign_threshold {analyse.assign_threshold} (a number from 0 up to "
+                "assign_threshold)",
             )
-        entries = document.get(section) or {}
-        known = {f.name for f in fields(cls)}
-        unknown = sorted(set(entries) - known)
-        if unknown:
-            raise ThemesiteError(
-                f"{path}: unknown {section} setting(s) {', '.join(unknown)}",
-                f"use one of {', '.join(sorted(known))}",
-            )
-        values.update(entries)
-    values.update({k: v for k, v in overrides.items() if v is not None})
-    return replace(cls(), **values)
+        )
+    if problems:
+        raise ConfigError([problem.message for problem in sorted(problems)])
+    return Config(**values)
+
+
+def _with_flags(config, overrides: dict[str, object]):
+    """`config` with the flags that were given; a wrong flag value is a ConfigError."""
+    given = {k: v for k, v in overrides.items() if v is not None}
+    specs = field_specs(type(config))
+    problems = [
+        f"--{name.replace('_', '-')}: {problem} ({specs[name].allowed()})"
+        for name, value in given.items()
+        if (problem := specs[name].problem(value))
+    ]
+    if problems:
+        raise ConfigError(problems)
+    return replace(config, **given)
 
 
 def load_ingest_config(project: Project, **overrides: object) -> IngestConfig:
-    return _load_section(project, "ingest", IngestConfig, overrides)
-
-
-ENGINES = ("local", "dask")
+    return _with_flags(load_config(project).ingest, overrides)
 
 
 def load_analyse_config(project: Project, **overrides: object) -> AnalyseConfig:
-    config = _load_section(project, "analyse", AnalyseConfig, overrides)
-    if config.engine not in ENGINES:
-        raise ThemesiteError(
-            f"unknown analysis engine {config.engine!r}", f"use one of {', '.join(ENGINES)}"
-        )
-    return config
+    return _with_flags(load_config(project).analyse, overrides)
 
 
-def load_site_config(project: Project, **overrides: object) -> SiteConfig:
-    return _load_section(project, "site", SiteConfig, overrides)
+def load_site_config(project: Project) -> SiteConfig:
+    return load_config(project).site

@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from themesite.errors import InputError
+from themesite.progress import QUIET, Progress
 
 #: The model under the taxonomy without its patterns: what descriptions and examples alone find.
 WORDS_ONLY = "model, words only"
@@ -250,7 +251,13 @@ def _assigned(analysis, theme_ids: list[str]) -> dict[str, set[str]]:
     return found
 
 
-def evaluate_project(project, config, labels_path: Path | None, taxonomy_path: Path | None) -> dict:
+def evaluate_project(
+    project,
+    config,
+    labels_path: Path | None,
+    taxonomy_path: Path | None,
+    progress: Progress = QUIET,
+) -> dict:
     """Run the analysis and score it, the patterns-only baseline and the model without
     patterns (themes as written in words) against the coding file."""
     from dataclasses import replace
@@ -263,7 +270,7 @@ def evaluate_project(project, config, labels_path: Path | None, taxonomy_path: P
         raise InputError(labels, "there is no coding file", hint=HOW_TO_CODE)
     threads = read_threads(project.threads)
     taxonomy = project_taxonomy(project, config, taxonomy_path)
-    analysis = run_analysis(project, config, taxonomy, threads=threads)
+    analysis = run_analysis(project, config, taxonomy, progress.within("model · "), threads)
     write_findings(project, analysis)
     words_only = None
     if taxonomy.themes:
@@ -272,7 +279,8 @@ def evaluate_project(project, config, labels_path: Path | None, taxonomy_path: P
             project,
             replace(config, discover=False, cache=False),
             taxonomy.without_patterns(),
-            threads=threads,
+            progress.within("words only · "),
+            threads,
         )
     comment_ids = {c.id for t in threads for c in t.comments}
     cross_validated = []
@@ -282,12 +290,15 @@ def evaluate_project(project, config, labels_path: Path | None, taxonomy_path: P
             (WITH_LABELS, taxonomy),
             (WORDS_WITH_LABELS, taxonomy.without_patterns()),
         ):
-            found = _cross_validated(project, config, themes, threads, coding.labels)
+            runs = progress.within(f"{name.split(' (')[0]} · ")
+            found = _cross_validated(project, config, themes, threads, coding.labels, runs)
             cross_validated.append((name, found))
     return evaluate_analysis(analysis, labels, comment_ids, words_only, cross_validated)
 
 
-def _cross_validated(project, config, taxonomy, threads, labels) -> dict[str, set[str]]:
+def _cross_validated(
+    project, config, taxonomy, threads, labels, progress: Progress = QUIET
+) -> dict[str, set[str]]:
     """Each coded comment's themes from an analysis that had the other folds' coded
     comments as examples of their themes (never its own coding): labels used for
     training, scored honestly."""
@@ -297,14 +308,15 @@ def _cross_validated(project, config, taxonomy, threads, labels) -> dict[str, se
 
     texts = {c.id: c.text for t in threads for c in t.comments}
     found: dict[str, set[str]] = {}
-    for held in folds(labels):
+    for number, held in enumerate(folds(labels), 1):
         train = {c: themes for c, themes in labels.items() if c not in held}
         fold = run_analysis(
             project,
             # No NLP cache: a words-only taxonomy's would empty the project's.
             replace(config, discover=False, cache=False),
             taxonomy.with_examples(label_examples(train, texts)),
-            threads=threads,
+            progress.within(f"fold {number}/{FOLDS} · "),
+            threads,
         )
         seeded = [t.id for t in taxonomy.themes]
         found.update({c: t for c, t in _assigned(fold, seeded).items() if c in held})

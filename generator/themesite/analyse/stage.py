@@ -64,6 +64,7 @@ from themesite.analyse.records import ASSIGNED, SEEDED, Findings, Theme
 from themesite.analyse.similarity import SimilaritySettings, ThemeWords, build_profiles
 from themesite.analyse.taxonomy import Taxonomy
 from themesite.config import AnalyseConfig
+from themesite.progress import QUIET, Progress
 
 #: Where a description's cue phrases end.
 CUE_BREAKS = frozenset({",", ";", ":", ".", "!", "?"})
@@ -84,10 +85,12 @@ def analyse(
     taxonomy: Taxonomy,
     config: AnalyseConfig,
     opposed: frozenset[str] = frozenset(),
+    progress: Progress = QUIET,
 ) -> Analysis:
     """Findings of the corpus held by `engine` (its statements extracted) under the taxonomy;
     `opposed` comments (more voters disagreed than agreed) are quoted only when a theme
     has no other."""
+    progress.step("analyse: vocabulary and term counts")
     nlp = build_pipeline(config.pipeline)
     theme_texts = _theme_texts(nlp, taxonomy)
     examples = [lem for _, lem in theme_texts.all_examples()]
@@ -102,6 +105,7 @@ def analyse(
             ambiguous_threshold=config.ambiguous_threshold,
             seed=config.seed,
         )
+        progress.step("analyse: fitting a model per theme")
         example_counts = vocabulary.count(examples)
         idf = Idf.of(df + document_frequency(example_counts), sum(sizes) + len(examples))
         inputs = assign_inputs(idf, vocabulary, theme_texts, taxonomy, settings)
@@ -125,16 +129,19 @@ def analyse(
                 load_encoder(config.encoder) if config.encoder else None,
             )
             inputs = replace(inputs, profiles=profiles)
+        progress.step("analyse: assigning themes")
         engine.update(assign_part, inputs, models)
         rarity = WordRarity(nlp.lang)
         themes = _seeded_themes(engine, taxonomy, vocabulary, df, rarity)
         diagnostics: dict[str, object] = {}
         if config.discover:
+            progress.step("analyse: discovering themes")
             discovered, diagnostics = discover_themes(
                 engine, vocabulary, DiscoverSettings(seed=config.seed), rarity
             )
             themes += [found.theme for found in discovered]
     del rarity
+    progress.step("analyse: choosing quotes and counting")
     quotes = representative_quotes(engine, Idf.of(df, sum(sizes)), config.quotes_max, opposed)
     statement_outcomes = sorted(
         (a for part in engine.collect(outcomes_of) for a in part),

@@ -254,10 +254,12 @@ def _read_patterns(
                 "(each a list of mappings such as {LEMMA: measure})"
             )
         else:
-            for pattern in value:
+            # The list's nodes carry each pattern's own line, which is what a reader fixes.
+            for pattern, pattern_node in zip(value, token_node.value, strict=True):
                 problem = _never_matches(pattern)
                 if problem:
-                    problems.append(f"{path}:{token_line}: token pattern {pattern} {problem}")
+                    line = pattern_node.start_mark.line + 1
+                    problems.append(f"{path}:{line}: token pattern {pattern} {problem}")
                 tokens.append(tuple(pattern))
     return phrases, tuple(tokens)
 

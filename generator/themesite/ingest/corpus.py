@@ -32,6 +32,8 @@ from themesite.ingest.store import (
     thread_to_json,
     write_atomic,
 )
+from themesite.progress import QUIET, Progress
+from themesite.wording import count
 
 
 @dataclass(frozen=True)
@@ -86,7 +88,9 @@ def _expand(paths: list[Path]) -> list[_Incoming]:
     return expanded
 
 
-def add_sources(project: Project, paths: list[Path], config: IngestConfig) -> AddReport:
+def add_sources(
+    project: Project, paths: list[Path], config: IngestConfig, progress: Progress = QUIET
+) -> AddReport:
     """Copy sources into corpus/raw/ and write their threads; known content is a no-op.
 
     Export siblings travel with their source (see `Siblings`): companions and kept
@@ -96,6 +100,7 @@ def add_sources(project: Project, paths: list[Path], config: IngestConfig) -> Ad
     """
     with corpus_lock(project.corpus):
         recover(project.threads)
+        progress.step("add: reading the corpus")
         existing = read_threads(project.threads) if project.threads.exists() else []
         present = _raw(project)
         raw_by_sha = {_sha256(p): p.relative_to(project.raw).as_posix() for p in present}
@@ -130,6 +135,7 @@ def add_sources(project: Project, paths: list[Path], config: IngestConfig) -> Ad
             [(item.path, item.name) for item in sources],
             config,
             known={t.id: t.source for t in existing},
+            progress=progress.step("add: parsing", total=len(sources)),
             optional=[item.name for item in sources if item.in_folder],
         )
         for name, thread_id in sorted(result.skipped.items()):
@@ -151,6 +157,7 @@ def add_sources(project: Project, paths: list[Path], config: IngestConfig) -> Ad
             for item in orphans
         ]
         to_copy = [(item.path, item.name) for item in kept if item not in orphans]
+        progress.step(f"add: writing {count(len(result.threads), 'thread')}")
         _write_additions(project, to_copy, result.threads)
         return AddReport(
             added=result.threads,

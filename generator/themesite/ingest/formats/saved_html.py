@@ -1,12 +1,18 @@
 """Saved HTML pages: render the page to the text a reader sees, then parse that text.
 
+A page whose comment section a blog or forum engine made (WordPress, Discourse) is
+read by that engine instead (see `themesite.ingest.engines`): its markup says where
+each comment's author, date, text and parent are, which the text cannot.
+
 A saved page holds the same thread as its text save, wrapped in markup, menus and
 scripts. Rendered to text the way a text browser shows it, it goes to the text layout
 that recognises it (thread page, blog post, plain article): one set of page rules,
 and both copies of a page give the same thread and ids.
 
 The rendering: head, script, style, noscript, template, svg, iframe, nav, aside, form,
-button, select, comments, `hidden`, role="navigation" and aria-hidden="true" elements
+button, select, comments, `hidden`, role="navigation", "banner" and "contentinfo" and
+aria-hidden="true" elements,
+WordPress's visually hidden `screen-reader-text` (the "Skip to content" link)
 and the page's own header and footer are not shown (a header inside an article, like
 the entry header holding the title, is content). p, h1-h6, blockquote, pre,
 figcaption, tr, dt, dd and lists are paragraphs (a blank line); article, section and
@@ -29,6 +35,7 @@ of its extracted text. `attributes["line_numbers"]` says which ("html" or
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from dataclasses import replace
 from typing import TypeVar
 
@@ -36,6 +43,7 @@ import lxml.html
 from lxml import etree
 
 from themesite.errors import InputError
+from themesite.ingest.engines import Section, build_thread, find_section
 from themesite.ingest.parsed import LineMarks, ParsedComment, ParsedHighlight, ParsedThread
 from themesite.ingest.registry import Siblings, Source, detect, register
 from themesite.ingest.text import Line
@@ -54,6 +62,8 @@ _BREAKS = {
     **dict.fromkeys(("div", "li", "table", "figure", "header", "footer", "hr", "address"), 1),
     **dict.fromkeys(("caption", "details", "summary", "fieldset", "center"), 1),
 }
+#: ARIA roles of page furniture: a div with role="banner" is the page's header, and so on.
+_LANDMARKS = frozenset({"navigation", "banner", "contentinfo"})
 _Spanned = TypeVar("_Spanned", ParsedComment, ParsedHighlight)
 _WHITESPACE = re.compile(r"[ \t\n\r\f]+")
 _XML_DECLARATION = re.compile(r"\A\s*<\?xml[^>]*>")
@@ -62,7 +72,10 @@ _XML_DECLARATION = re.compile(r"\A\s*<\?xml[^>]*>")
 @register
 class SavedHtml:
     name = "saved-html"
-    recognises = "an HTML page (.html, .htm) whose text is one of the text layouts"
+    recognises = (
+        "an HTML page (.html, .htm): a WordPress or Discourse comment section read from its "
+        "markup, or a page whose text is one of the text layouts"
+    )
     siblings = Siblings()
     text_layout = False
 
@@ -73,7 +86,13 @@ class SavedHtml:
         return root is not None and (root.find("body") is not None or bool(root.text_content()))
 
     def parse(self, source: Source) -> list[ParsedThread]:
-        lines = page_lines(source)
+        document = _document(source)
+        root, stopped = document
+        section = find_section(root) if root is not None else None
+        if section is not None:
+            _refuse_damaged(source, stopped)
+            return [self._engine_thread(source, root, section)]
+        lines = page_lines(source, document)
         if all(line.blank for line in lines):
             raise InputError(
                 source.path,
@@ -93,10 +112,19 @@ class SavedHtml:
             for parsed in layout.parse(text)
         ]
 
+    def _engine_thread(
+        self, source: Source, root: etree._Element, section: Section
+    ) -> ParsedThread:
+        """A page whose comment section an engine reads from the markup (see `engines`)."""
+        renderer = _Renderer(section.roles())
+        rows = renderer.render(root)
+        lines = [Line(i, text) for i, (_, text) in enumerate(rows, 1)]
+        fmt = f"{self.name}+{section.engine}"
+        parsed = build_thread(source.path, lines, renderer.row_roles, section, fmt)
+        return _renumber(parsed, {i: number for i, (number, _) in enumerate(rows, 1)})
 
-def page_lines(source: Source) -> list[Line]:
-    """The page's text as a reader sees it; each line numbered with the HTML line it starts on."""
-    root, stopped = _document(source)
+
+def _refuse_damaged(source: Source, stopped: etree._LogEntry | None) -> None:
     if stopped is not None:
         raise InputError(
             source.path,
@@ -104,6 +132,15 @@ def page_lines(source: Source) -> list[Line]:
             line=stopped.line,
             hint="the page is damaged or nested too deeply; save it again, or save it as text",
         )
+
+
+def page_lines(
+    source: Source,
+    document: tuple[lxml.html.HtmlElement | None, etree._LogEntry | None] | None = None,
+) -> list[Line]:
+    """The page's text as a reader sees it; each line numbered with the HTML line it starts on."""
+    root, stopped = document or _document(source)
+    _refuse_damaged(source, stopped)
     rows = _Renderer().render(root) if root is not None else []
     return [Line(number, text) for number, text in rows]
 
@@ -150,7 +187,10 @@ def _shown(element: etree._Element) -> bool:
         return False
     attrs = element.attrib
     return not (
-        "hidden" in attrs or attrs.get("role") == "navigation" or attrs.get("aria-hidden") == "true"
+        "hidden" in attrs
+        or attrs.get("role") in _LANDMARKS
+        or attrs.get("aria-hidden") == "true"
+        or "screen-reader-text" in (attrs.get("class") or "").split()
     )
 
 
@@ -162,9 +202,18 @@ def _marker(item: etree._Element, depth: int, number: int | None) -> str:
 
 
 class _Renderer:
-    """Walks the tree in document order and writes (HTML line, text) rows."""
+    """Walks the tree in document order and writes (HTML line, text) rows.
 
-    def __init__(self) -> None:
+    With `roles` (element -> role), each row also records the role of the innermost
+    element with one around the row's first text (`row_roles`): a comment engine says
+    which elements are a comment's author, date or text, and learns which rows they are.
+    """
+
+    def __init__(self, roles: Mapping[etree._Element, object] | None = None) -> None:
+        self.roles = roles or {}
+        self.role_stack: list[object] = [None]
+        self.row_role: object = None
+        self.row_roles: list[object] = []
         self.rows: list[tuple[int, str]] = []
         self.parts: list[str] = []
         self.start: int | None = None  # HTML line of the current row's first text
@@ -189,6 +238,7 @@ class _Renderer:
         self.finish()
         while self.rows and not self.rows[-1][1].strip():
             self.rows.pop()
+        del self.row_roles[len(self.rows) :]
         return self.rows
 
     def open(self, element: etree._Element) -> int | None:
@@ -200,6 +250,9 @@ class _Renderer:
         # A list inside a list item continues its list: no blank line around it.
         breaks = 1 if tag in ("ul", "ol") and self.lists else _BREAKS.get(tag, 0)
         self.block(breaks)
+        if element in self.roles:
+            self.finish()  # a role starts a row of its own
+            self.role_stack.append(self.roles[element])
         self.pre += tag == "pre"
         if tag == "br":
             self.finish(forced=True)
@@ -219,6 +272,9 @@ class _Renderer:
 
     def close(self, element: etree._Element, breaks: int) -> None:
         self.block(breaks)
+        if element in self.roles:
+            self.finish()
+            self.role_stack.pop()
         self.pre -= element.tag == "pre"
         if element.tag in ("ul", "ol"):
             self.lists.pop()
@@ -257,10 +313,12 @@ class _Renderer:
             blanks = 0
             while blanks < len(self.rows) and not self.rows[-1 - blanks][1].strip():
                 blanks += 1
-            self.rows.extend((line, "") for _ in range(self.pending - 1 - blanks))
+            added = max(0, self.pending - 1 - blanks)
+            self.rows.extend((line, "") for _ in range(added))
+            self.row_roles.extend([self.role_stack[-1]] * added)
         self.pending = 0
         if self.start is None:
-            self.start = line
+            self.start, self.row_role = line, self.role_stack[-1]
         self.parts.append(text)
 
     def finish(self, forced: bool = False) -> None:
@@ -269,5 +327,6 @@ class _Renderer:
         text = text if self.pre else text.strip(" ")
         if text or (forced and self.rows):
             self.rows.append((self.start or self.cursor, self.prefix + text if text else ""))
+            self.row_roles.append(self.row_role if text else self.role_stack[-1])
             self.prefix = ""
         self.parts, self.start = [], None
