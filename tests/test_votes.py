@@ -351,3 +351,11 @@ def test_both_matrix_readers_agree(rows, crlf):
         return sorted(zip(*(x.tolist() for x in found.entries), strict=True))
 
     assert entries(fast) == entries(slow)
+
+
+def test_a_rebuild_with_votes_is_byte_identical(polis_build, tmp_path):
+    root = shutil.copytree(polis_build, tmp_path / "again")
+    shutil.rmtree(root / "site")
+    shutil.rmtree(root / "build")
+    assert Cli(root)("build").exit_code == 0
+    assert snapshot(root / "site") == snapshot(polis_build / "site")
