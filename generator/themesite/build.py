@@ -15,6 +15,7 @@ from pathlib import Path
 
 from themesite.config import AnalyseConfig, IngestConfig, Project, SiteConfig
 from themesite.errors import CorpusError, StrictError
+from themesite.faults import point
 from themesite.ingest.check import CheckReport, check_corpus
 from themesite.ingest.corpus import current_threads, raw_digests, rebuild
 from themesite.ingest.records import Thread
@@ -95,7 +96,18 @@ def write_findings(project: Project, analysis) -> None:
     from themesite.analyse.findings import findings_to_json
     from themesite.ingest.store import write_atomic
 
-    write_atomic(project.build / FINDINGS, findings_to_json(analysis.findings).encode("utf-8"))
+    with build_lock(project):
+        write_atomic(project.build / FINDINGS, findings_to_json(analysis.findings).encode("utf-8"))
+    point("findings")
+
+
+def build_lock(project: Project) -> contextlib.AbstractContextManager[None]:
+    """Held while build/ and site/ are written, so that the next command can tell a killed
+    build's leftovers from a live build's staging folder."""
+    from themesite.locks import exclusive
+
+    busy = f"{project.build} is being written by another themesite command"
+    return exclusive(project.build, busy)
 
 
 def project_taxonomy(project: Project, config: AnalyseConfig, taxonomy_path: Path | None = None):
@@ -276,7 +288,8 @@ def render_stage(
 
 def site_stage(project: Project, site: RenderedSite) -> None:
     """Build the rendered site with MkDocs (strict) and swap it into build/docs and site/."""
-    publish_site(project, stage_site(project, site), site.mkdocs)
+    with build_lock(project):
+        publish_site(project, stage_site(project, site), site.mkdocs)
 
 
 def stage_site(project: Project, site: RenderedSite) -> Path:
@@ -318,9 +331,10 @@ def build(
         mkdocs=site.mkdocs,
         warnings=site.warnings,
     )
-    staging = stage_site(project, site)
-    # MkDocs holds every page of the site in memory while it builds: the corpus, the
-    # findings and the rendered pages need not stay beside them.
-    del corpus, analysis, site
-    publish_site(project, staging, report.mkdocs)
+    with build_lock(project):
+        staging = stage_site(project, site)
+        # MkDocs holds every page of the site in memory while it builds: the corpus, the
+        # findings and the rendered pages need not stay beside them.
+        del corpus, analysis, site
+        publish_site(project, staging, report.mkdocs)
     return report

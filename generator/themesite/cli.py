@@ -90,6 +90,20 @@ def _errors() -> Iterator[None]:
         raise typer.Exit(1) from None
 
 
+def _recover(required: bool = True) -> Project:
+    """The project, after finishing or undoing what a killed command left in it (one line
+    on stderr saying what was done); `required`: it must have a corpus/ folder."""
+    from themesite.recovery import recover
+
+    project = _State.project
+    if required:
+        require_project(project)
+    done = recover(project)
+    if done:
+        err.print(f"recovered: {'; '.join(done)}", highlight=False, soft_wrap=True, markup=False)
+    return project
+
+
 @contextmanager
 def _progress(total: int | None, label: str) -> Iterator[Callable[[object], None]]:
     """A progress bar on a terminal; silent when output is piped (CI, tests).
@@ -153,10 +167,11 @@ def add(
     from themesite.ingest.corpus import add_sources
 
     with _errors():
+        project = _recover(required=False)
         config = load_ingest_config(
-            _State.project, strict=strict, encoding=encoding, max_source_mb=max_source_mb
+            project, strict=strict, encoding=encoding, max_source_mb=max_source_mb
         )
-        report = add_sources(_State.project, files, config)
+        report = add_sources(project, files, config)
     for line in report.unchanged:
         err.print(f"unchanged: {line}", highlight=False, soft_wrap=True)
     for line in report.ignored:
@@ -183,8 +198,7 @@ def ingest(
     from themesite.ingest.pipeline import raw_files
 
     with _errors():
-        require_project(_State.project)
-        project = _State.project
+        project = _recover()
         config = load_ingest_config(
             project, strict=strict, encoding=encoding, max_source_mb=max_source_mb
         )
@@ -209,9 +223,9 @@ def check(
     from themesite.ingest.check import check_corpus
 
     with _errors():
-        require_project(_State.project)
-        config = load_ingest_config(_State.project, strict=strict)
-        report = check_corpus(_State.project)
+        project = _recover()
+        config = load_ingest_config(project, strict=strict)
+        report = check_corpus(project)
     if as_json:
         sys.stdout.write(json.dumps(report.as_json(), ensure_ascii=False, indent=2) + "\n")
     else:
@@ -254,7 +268,8 @@ def export_comments(
     from themesite.ingest.store import read_threads
 
     with _errors():
-        _write(comment_rows(read_threads(_State.project.threads)), COMMENT_COLUMNS, fmt, output)
+        threads = read_threads(_recover(required=False).threads)
+        _write(comment_rows(threads), COMMENT_COLUMNS, fmt, output)
 
 
 TaxonomyOption = Annotated[
@@ -281,13 +296,13 @@ def build(
     from themesite.build import build as run_build
 
     with _errors():
-        require_project(_State.project)
-        ingest = load_ingest_config(_State.project, strict=strict)
+        project = _recover()
+        ingest = load_ingest_config(project, strict=strict)
         report = run_build(
-            _State.project,
+            project,
             ingest,
-            load_analyse_config(_State.project, engine=engine, scheduler=scheduler),
-            load_site_config(_State.project),
+            load_analyse_config(project, engine=engine, scheduler=scheduler),
+            load_site_config(project),
         )
     check_report = report.check
     state = "re-ingested" if report.reingested else "up to date"
@@ -322,8 +337,7 @@ def serve(
     from themesite.render.site import mkdocs_options
 
     with _errors():
-        require_project(_State.project)
-        project = _State.project
+        project = _recover()
         report = run_build(
             project,
             load_ingest_config(project),
@@ -347,13 +361,13 @@ def analyse(
     from themesite.ingest.store import read_threads
 
     with _errors():
-        require_project(_State.project)
-        config = load_analyse_config(_State.project, engine=engine, scheduler=scheduler)
+        project = _recover()
+        config = load_analyse_config(project, engine=engine, scheduler=scheduler)
         # The Dask engine's workers read the corpus; here it is read only to run locally.
-        threads = read_threads(_State.project.threads) if config.engine == "local" else None
+        threads = read_threads(project.threads) if config.engine == "local" else None
         total = sum(len(t.comments) for t in threads) if threads is not None else None
         with _progress(total, "analyse") as progress:
-            analysis = analyse_stage(_State.project, config, taxonomy, progress, threads)
+            analysis = analyse_stage(project, config, taxonomy, progress, threads)
     findings = analysis.findings
     cover = findings.coverage
     out.print(
@@ -387,9 +401,9 @@ def evaluate(
     from themesite.analyse.evaluate import evaluate_project
 
     with _errors():
-        require_project(_State.project)
-        config = load_analyse_config(_State.project)
-        report = evaluate_project(_State.project, config, labels, taxonomy)
+        project = _recover()
+        config = load_analyse_config(project)
+        report = evaluate_project(project, config, labels, taxonomy)
     for warning in report["warnings"]:
         err.print(f"[yellow]warning:[/] {warning}", highlight=False, soft_wrap=True)
     if as_json:
@@ -432,7 +446,7 @@ def export_assignments(
     from themesite.export import ASSIGNMENT_COLUMNS, SCORE_COLUMNS, assignment_rows, score_rows
 
     with _errors():
-        findings = read_findings(_State.project)
+        findings = read_findings(_recover(required=False))
         if every:
             _write(score_rows(findings), SCORE_COLUMNS, fmt, output)
         else:
@@ -452,7 +466,7 @@ def export_themes(
         if fmt != "json":
             raise ThemesiteError(f"unknown themes format {fmt!r}", "use --format json")
         text = json.dumps(
-            themes_document(read_findings(_State.project)), ensure_ascii=False, indent=2
+            themes_document(read_findings(_recover(required=False))), ensure_ascii=False, indent=2
         )
         if output is None:
             sys.stdout.write(text + "\n")
