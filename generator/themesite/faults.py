@@ -49,3 +49,11 @@ def point(name: str) -> None:
     _reached[name] = _reached.get(name, 0) + 1
     if _reached[name] == nth:
         os.kill(os.getpid(), signal.SIGKILL)
+
+
+def arm(value: str | None) -> None:
+    """Set the fault as THEMESITE_FAULT=`value` would: for a test's forked child, which
+    runs a command in a process that imported themesite before the variable was set."""
+    global _FAULT
+    _FAULT = _parse(value)
+    _reached.clear()
