@@ -44,10 +44,8 @@ def source(folder: Path, name: str, threads: int = 2) -> Path:
         writer = csv.writer(handle)
         writer.writerow(["thread", "author", "text"])
         for t in range(threads):
-            for c in range(2):
-                writer.writerow(
-                    [f"{name} topic {t}", f"author {c}", f"{name} says {t}.{c}: prices rose"]
-                )
+            writer.writerow([f"{name} topic {t}", "author 0", f"{name} {t}: prices rose again"])
+            writer.writerow([f"{name} topic {t}", "author 1", f"{name} {t}: the staff were kind"])
     return path
 
 

@@ -132,6 +132,10 @@ def run_analysis(project: Project, config: AnalyseConfig, taxonomy, progress=Non
     from themesite.analyse.stage import analyse
     from themesite.analyse.votes import with_votes
 
+    if config.encoder:
+        # Paths in themesite.yml are relative to the project folder, wherever themesite runs.
+        encoder = project.resolve(Path(config.encoder).expanduser())
+        config = replace(config, encoder=str(encoder))
     settings = GroupSettings(seed=config.seed)
     opinions = read_opinions(project, settings, threads)
     with _engine(project, config, taxonomy, progress, threads) as engine:
