@@ -4,10 +4,14 @@ Every command that reads or writes a project calls `recover` first. A corpus cha
 with a journal is completed and one without is rolled back (see
 `themesite.ingest.transaction`); a build's staging folders and temporary files are
 removed, and a site folder left aside by a swap is put back. A folder whose lock a live
-command holds is left alone: its staging is not a leftover.
+command holds is left alone: its staging is not a leftover, and so is a folder this
+process cannot write (a read-only copy of a project can still be checked and exported).
 """
 
 from __future__ import annotations
+
+import os
+from pathlib import Path
 
 from themesite.config import Project
 from themesite.ingest.transaction import recover_corpus
@@ -18,11 +22,11 @@ from themesite.wording import count
 def recover(project: Project) -> list[str]:
     """Recover the project's corpus and build folders; one line per thing done."""
     done: list[str] = []
-    if project.corpus.is_dir():
+    if _writable(project.corpus):
         with try_lock(project.corpus) as free:
             if free:
                 done += [str(recovery) for recovery in recover_corpus(project.corpus)]
-    if project.build.is_dir():
+    if _writable(project.build):
         from themesite.render.site import remove_abandoned
 
         with try_lock(project.build) as free:
@@ -31,3 +35,7 @@ def recover(project: Project) -> list[str]:
         if leftovers:
             done.append(f"removed {count(leftovers, 'leftover')} of an interrupted build")
     return done
+
+
+def _writable(folder: Path) -> bool:
+    return folder.is_dir() and os.access(folder, os.W_OK)

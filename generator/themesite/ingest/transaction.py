@@ -19,10 +19,11 @@ recovered by the next command in the same way.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
 import tempfile
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -61,7 +62,8 @@ class CorpusChange:
     """Stage files, then `commit()` publishes them all or, after a crash, recovery does.
 
     Used as a context manager under the corpus lock: leaving it without a commit
-    (an error, Ctrl-C) removes the staging folder, so the corpus is as before.
+    (an error, Ctrl-C) removes the staging folder, so the corpus is as before; leaving
+    it after the commit point keeps the folder for recovery to finish the change.
     """
 
     def __init__(self, corpus: Path, operation: str) -> None:
@@ -69,38 +71,58 @@ class CorpusChange:
         self.operation = operation
         self.staging = Path(tempfile.mkdtemp(prefix=f"{PREFIX}{operation}-", dir=corpus))
         self._steps: list[tuple[str, str]] = []
+        self._committed = False
 
     def __enter__(self) -> CorpusChange:
         return self
 
     def __exit__(self, *exc_info: object) -> None:
-        # After a commit nothing is left; before one, this is the roll back.
-        shutil.rmtree(self.staging, ignore_errors=True)
+        if not self._committed:
+            shutil.rmtree(self.staging, ignore_errors=True)
 
     def put(self, relative: str, data: bytes | Path) -> None:
         """Stage a new file at corpus/<relative> (bytes, or a file to copy byte for byte)."""
-        _stage_file(self.staging / "new" / relative, data)
+        with self._staging_errors():
+            _stage_file(self.staging / "new" / relative, data)
         self._steps.append((PUT, relative))
 
     def replace_folder(self, relative: str, files: Iterable[tuple[str, bytes]]) -> None:
         """Stage a complete new folder corpus/<relative> holding `files` (name, bytes)."""
         folder = self.staging / "new" / relative
-        folder.mkdir(parents=True, exist_ok=True)
-        for name, data in files:
-            _stage_file(folder / name, data)
-        _fsync_dir(folder)
+        with self._staging_errors():
+            folder.mkdir(parents=True, exist_ok=True)
+            for name, data in files:
+                _stage_file(folder / name, data)
         self._steps.append((SWAP, relative))
 
     def commit(self) -> None:
         """Write the journal (the commit point), publish, and clean up."""
         # Raw copies before thread files: a published thread always finds its source.
         steps = sorted(self._steps, key=lambda step: not step[1].startswith("raw/"))
-        for folder in {(self.staging / "new" / rel).parent for _, rel in steps}:
-            _fsync_dir(folder)
-        journal = {"operation": self.operation, "steps": steps}
-        _write_synced(self.staging / JOURNAL, orjson.dumps(journal))
+        with self._staging_errors():
+            for folder, _, _ in os.walk(self.staging):
+                _fsync_dir(Path(folder))
+            journal = {"operation": self.operation, "steps": steps}
+            _write_synced(self.staging / JOURNAL, orjson.dumps(journal))
+        self._committed = True
         point("commit")
-        _publish(self.corpus, self.staging, steps)
+        try:
+            _publish(self.corpus, self.staging, steps)
+        except OSError as exc:
+            raise CorpusError(
+                f"the change to {self.corpus} is committed but could not be published: {exc}",
+                "fix the cause, then run any themesite command on the project to complete it",
+            ) from exc
+
+    @contextlib.contextmanager
+    def _staging_errors(self) -> Iterator[None]:
+        try:
+            yield
+        except OSError as exc:
+            raise CorpusError(
+                f"could not stage the change in {self.staging}: {exc}",
+                "free disk space or fix the folder's permissions, then run the command again",
+            ) from exc
 
 
 def recover_corpus(corpus: Path) -> list[Recovery]:
