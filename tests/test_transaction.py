@@ -106,3 +106,15 @@ def test_a_build_killed_mid_swap_gets_its_site_back_and_loses_its_staging(tmp_pa
     assert (tmp_path / "site" / "index.html").read_text("utf-8") == "previous"
     assert sorted(p.name for p in build.iterdir()) == [".lock", "docs"]
     assert recover(Project(tmp_path)) == []
+
+
+def test_temporary_files_of_killed_writes_go_and_a_persons_hidden_files_stay(tmp_path):
+    corpus = corpus_of(tmp_path)
+    left = [corpus / "raw" / ".big.csv.k2j3.tmp", corpus / "threads" / ".a.json.x1.tmp"]
+    (corpus / "threads").mkdir()
+    (corpus / "labels").mkdir()
+    mine = corpus / "labels" / ".draft.csv.tmp"
+    for path in [*left, mine]:
+        path.write_bytes(b"partial")
+    assert recover_corpus(corpus) == []
+    assert [path.exists() for path in [*left, mine]] == [False, False, True]

@@ -183,8 +183,11 @@ def _publish(corpus: Path, staging: Path, steps: list[tuple[str, str]]) -> None:
 
 def _remove_temporary_files(corpus: Path) -> None:
     """Remove what an older themesite (or a killed atomic write) left in the corpus:
-    `.name.*.tmp` files and the asides of a threads-folder swap."""
-    for tmp in corpus.rglob(".*.tmp"):
+    `.name.*.tmp` files where themesite writes, and the asides of a threads-folder swap.
+    (Elsewhere, as in labels/, a hidden file may be a person's, and is left alone.)"""
+    written = [corpus.glob(".*.tmp"), (corpus / "raw").rglob(".*.tmp")]
+    written.append((corpus / "threads").glob(".*.tmp"))
+    for tmp in (path for found in written for path in found):
         if tmp.is_file():
             tmp.unlink()
     threads, retired = corpus / "threads", corpus / ".threads.old"
