@@ -6,6 +6,7 @@ at once (one comparison with None). Set it to:
 
 - `kill:NAME` or `kill:NAME:N` to send the process SIGKILL the first (or the N-th) time
   it reaches the point NAME, exactly as `kill -9` from outside would at that instant;
+  NAME `*` counts every point, so `kill:*:N` kills at the N-th point of any name;
 - `trace:FILE` to append the name of every point reached to FILE, one per line, so a
   test can list the points a command passes and then kill it at each of them.
 
@@ -44,10 +45,10 @@ def point(name: str) -> None:
         with open(target, "a", encoding="utf-8") as handle:
             handle.write(name + "\n")
         return
-    if name != target:
+    if target not in (name, "*"):
         return
-    _reached[name] = _reached.get(name, 0) + 1
-    if _reached[name] == nth:
+    _reached[target] = _reached.get(target, 0) + 1
+    if _reached[target] == nth:
         os.kill(os.getpid(), signal.SIGKILL)
 
 
