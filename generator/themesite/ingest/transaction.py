@@ -51,6 +51,8 @@ class Recovery:
 
     def __str__(self) -> str:
         what = f"an interrupted 'themesite {self.operation}'"
+        if self.outcome == COMPLETED and not self.remaining:
+            return f"completed {what} (its files were all in place already)"
         if self.outcome == COMPLETED:
             return f"completed {what} ({self.remaining} of its files were still to publish)"
         if self.outcome == ROLLED_BACK:
