@@ -10,7 +10,8 @@ one, and no staging folder or temporary file may remain.
 
 `add` and `ingest` run as `python -m themesite` subprocesses. Builds run in forked
 children of this process, which has spaCy and MkDocs imported already (a second
-each instead of eight), plus one real subprocess killed during the site swap.
+each instead of eight), but for the kill in the middle of the site swap, which is a
+real subprocess.
 """
 
 from __future__ import annotations
@@ -77,6 +78,7 @@ def forked(root: Path, *args: str, fault: str | None = None) -> int:
             null = os.open(os.devnull, os.O_WRONLY)
             os.dup2(null, 1)
             os.dup2(null, 2)
+            sys.stdout = sys.stderr = os.fdopen(null, "w")  # pytest's capture, too
             faults.arm(fault)
             app(["--project", str(root), *args], standalone_mode=False)
             code = 0
@@ -173,6 +175,30 @@ def test_killed_add_is_rolled_back_or_completed_at_every_point(base, tmp_path):
         assert Cli(root)("add", str(incoming)).exit_code == 0
         assert snapshot(root / "corpus") == after
     report("add", outcomes)
+
+
+def test_a_recovery_killed_in_its_turn_is_finished_by_the_command_after(base, tmp_path):
+    incoming = source(tmp_path / "incoming", "second")
+    before = snapshot(base / "corpus")
+    half = tmp_path / "half"  # the raw copy published, two thread files still staged
+    shutil.copytree(base, half)
+    assert run(half, "add", str(incoming), fault="kill:publish:1").returncode == KILLED
+    traced = tmp_path / "traced"
+    shutil.copytree(half, traced)
+    trace = tmp_path / "check.trace"
+    assert run(traced, "check", fault=f"trace:{trace}").returncode == 0
+    after = snapshot(traced / "corpus")
+    kill_points = points(trace)
+    assert kill_points == [("recover-publish", 1), ("recover-publish", 2), ("recover-finish", 1)]
+
+    outcomes = {}
+    for name, nth in kill_points:
+        root = tmp_path / f"kill-{name}-{nth}"
+        shutil.copytree(half, root)
+        assert run(root, "check", fault=f"kill:{name}:{nth}").returncode == KILLED
+        outcomes[name, nth] = recovered(root, before, after)
+        assert outcomes[name, nth] == COMPLETED
+    report("check, recovering an add killed at publish:1", outcomes)
 
 
 def test_add_killed_at_seeded_offsets(base, tmp_path):
@@ -281,9 +307,16 @@ def test_killed_build_keeps_the_previous_site_at_every_point(built, tmp_path):
     for name, nth in kill_points:
         root = tmp_path / f"kill-{name}-{nth}"
         shutil.copytree(built, root)
-        assert forked(root, "build", fault=f"kill:{name}:{nth}") == KILLED
+        fault = f"kill:{name}:{nth}"
+        if (name, nth) == ("site-swap", 2):  # one build as a real process, killed mid-swap
+            assert run(root, "build", fault=fault).returncode == KILLED
+            assert not (root / "site").exists()  # between the two renames of the swap
+        else:
+            assert forked(root, "build", fault=fault) == KILLED
         result = Cli(root)("check")
         assert result.exit_code == 0, result.output
+        # Killed just after the findings' rename, a build has left nothing to remove.
+        assert ("recovered: removed" in result.stderr) == (name != "findings"), result.stderr
         assert strays(root) == []
         assert snapshot(root / "corpus") == corpus
         site = snapshot(root / "site")
@@ -291,18 +324,6 @@ def test_killed_build_keeps_the_previous_site_at_every_point(built, tmp_path):
         assert site == (new_site if (name, nth) == ("site-swapped", 2) else old_site)
         outcomes[name, nth] = "new site" if site == new_site else "previous site"
     report("build", outcomes)
-
-
-def test_build_killed_in_a_real_process_during_the_site_swap(built):
-    old_site = snapshot(built / "site")
-    done = run(built, "build", fault="kill:site-swap:2")
-    assert done.returncode == KILLED
-    assert not (built / "site").exists()  # killed between the swap's two renames
-    result = Cli(built)("check")
-    assert result.exit_code == 0
-    assert "recovered: removed" in result.stderr
-    assert strays(built) == []
-    assert snapshot(built / "site") == old_site
 
 
 #: The kill points of adding one two-thread source to a corpus (see the add test).

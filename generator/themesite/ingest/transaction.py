@@ -147,7 +147,7 @@ def recover_corpus(corpus: Path) -> list[Recovery]:
                     "run 'themesite ingest' after removing that folder to rebuild the threads",
                 ) from exc
             remaining = sum(1 for _, rel in steps if (staging / "new" / rel).exists())
-            _publish(corpus, staging, steps)
+            _publish(corpus, staging, steps, phase="recover-")
             done.append(Recovery(record["operation"], COMPLETED, remaining))
             continue
         staged = any(path.is_file() for path in (staging / "new").rglob("*"))
@@ -158,9 +158,10 @@ def recover_corpus(corpus: Path) -> list[Recovery]:
     return done
 
 
-def _publish(corpus: Path, staging: Path, steps: list[tuple[str, str]]) -> None:
+def _publish(corpus: Path, staging: Path, steps: list[tuple[str, str]], phase: str = "") -> None:
     """Rename the staged files into place; a step already done is skipped, so this also
-    finishes a publish that a crash interrupted."""
+    finishes a publish that a crash interrupted (then `phase` names its kill points
+    apart: `recover-publish`, not the killed command's own `publish`)."""
     touched: set[Path] = set()
     for kind, relative in steps:
         new, target = staging / "new" / relative, corpus / relative
@@ -170,16 +171,16 @@ def _publish(corpus: Path, staging: Path, steps: list[tuple[str, str]]) -> None:
             old = staging / "old" / relative
             old.parent.mkdir(parents=True, exist_ok=True)
             os.replace(target, old)
-            point("retire")
+            point(f"{phase}retire")
         target.parent.mkdir(parents=True, exist_ok=True)
         os.replace(new, target)
         touched.add(target.parent)
-        point("publish")
+        point(f"{phase}publish")
     for folder in touched:
         _fsync_dir(folder)
     os.unlink(staging / JOURNAL)
     _fsync_dir(staging)
-    point("finish")
+    point(f"{phase}finish")
     shutil.rmtree(staging)
 
 
