@@ -177,19 +177,32 @@ def test_killed_add_is_rolled_back_or_completed_at_every_point(base, tmp_path):
     report("add", outcomes)
 
 
-def test_a_recovery_killed_in_its_turn_is_finished_by_the_command_after(base, tmp_path):
-    incoming = source(tmp_path / "incoming", "second")
+#: A command killed after its commit, and the points its recovery then passes.
+RECOVERIES = {
+    "add": ("publish:1", ["recover-publish"] * 2 + ["recover-finish"]),
+    "ingest": ("commit:1", ["recover-retire", "recover-publish", "recover-finish"]),
+}
+
+
+@pytest.mark.parametrize("command", sorted(RECOVERIES))
+def test_a_recovery_killed_in_its_turn_is_finished_by_the_command_after(base, tmp_path, command):
+    if command == "add":
+        args = ["add", str(source(tmp_path / "incoming", "second"))]
+    else:
+        compact_threads(base)
+        args = ["ingest"]
     before = snapshot(base / "corpus")
-    half = tmp_path / "half"  # the raw copy published, two thread files still staged
+    killed_at, expected_points = RECOVERIES[command]
+    half = tmp_path / "half"  # committed, not all published
     shutil.copytree(base, half)
-    assert run(half, "add", str(incoming), fault="kill:publish:1").returncode == KILLED
+    assert run(half, *args, fault=f"kill:{killed_at}").returncode == KILLED
     traced = tmp_path / "traced"
     shutil.copytree(half, traced)
     trace = tmp_path / "check.trace"
     assert run(traced, "check", fault=f"trace:{trace}").returncode == 0
     after = snapshot(traced / "corpus")
     kill_points = points(trace)
-    assert kill_points == [("recover-publish", 1), ("recover-publish", 2), ("recover-finish", 1)]
+    assert [name for name, _ in kill_points] == expected_points
 
     outcomes = {}
     for name, nth in kill_points:
@@ -198,7 +211,14 @@ def test_a_recovery_killed_in_its_turn_is_finished_by_the_command_after(base, tm
         assert run(root, "check", fault=f"kill:{name}:{nth}").returncode == KILLED
         outcomes[name, nth] = recovered(root, before, after)
         assert outcomes[name, nth] == COMPLETED
-    report("check, recovering an add killed at publish:1", outcomes)
+    report(f"check, recovering an {command} killed at {killed_at}", outcomes)
+
+
+def compact_threads(root: Path) -> None:
+    """Thread files in another layout (as another version might write them): valid, and
+    rewritten by ingest, so that the states before and after an ingest differ."""
+    for path in (root / "corpus" / "threads").iterdir():
+        path.write_bytes(orjson.dumps(orjson.loads(path.read_bytes())))
 
 
 def test_add_killed_at_seeded_offsets(base, tmp_path):
@@ -239,10 +259,7 @@ def test_add_killed_at_seeded_offsets(base, tmp_path):
 
 
 def test_killed_ingest_is_rolled_back_or_completed_at_every_point(base, tmp_path):
-    # Thread files in another layout (as another version might write them): valid, and
-    # rewritten by ingest, so that the states before and after differ.
-    for path in (base / "corpus" / "threads").iterdir():
-        path.write_bytes(orjson.dumps(orjson.loads(path.read_bytes())))
+    compact_threads(base)
     before = snapshot(base / "corpus")
     done = tmp_path / "done"
     shutil.copytree(base, done)
