@@ -31,6 +31,7 @@ import orjson
 
 from themesite.errors import CorpusError
 from themesite.faults import point
+from themesite.wording import count
 
 PREFIX = ".change-"
 JOURNAL = "journal.json"
@@ -46,7 +47,8 @@ class Recovery:
     operation: str
     #: COMPLETED, ROLLED_BACK, or EMPTY (a staging folder with nothing staged, removed).
     outcome: str
-    #: Files (or folders) still to publish when recovery started.
+    #: The renames that publish the change, and how many were still to do.
+    renames: int = 0
     remaining: int = 0
 
     def __str__(self) -> str:
@@ -54,7 +56,7 @@ class Recovery:
         if self.outcome == COMPLETED and not self.remaining:
             return f"completed {what} (its files were all in place already)"
         if self.outcome == COMPLETED:
-            return f"completed {what} ({self.remaining} of its files were still to publish)"
+            return f"completed {what} ({self.remaining} of {count(self.renames, 'rename')} to do)"
         if self.outcome == ROLLED_BACK:
             return f"rolled back {what} (nothing of it was published)"
         return f"removed the empty staging folder of {what}"
@@ -148,7 +150,7 @@ def recover_corpus(corpus: Path) -> list[Recovery]:
                 ) from exc
             remaining = sum(1 for _, rel in steps if (staging / "new" / rel).exists())
             _publish(corpus, staging, steps, phase="recover-")
-            done.append(Recovery(record["operation"], COMPLETED, remaining))
+            done.append(Recovery(record["operation"], COMPLETED, len(steps), remaining))
             continue
         staged = any(path.is_file() for path in (staging / "new").rglob("*"))
         operation = staging.name[len(PREFIX) :].rsplit("-", 1)[0]
