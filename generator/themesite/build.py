@@ -14,6 +14,7 @@ from pathlib import Path
 
 from themesite.config import AnalyseConfig, IngestConfig, Project, SiteConfig
 from themesite.errors import CorpusError, StrictError
+from themesite.faults import point
 from themesite.ingest.check import CheckReport, check_corpus
 from themesite.ingest.corpus import current_threads, raw_digests, rebuild
 from themesite.ingest.records import Thread
@@ -101,7 +102,18 @@ def write_findings(project: Project, analysis) -> None:
     from themesite.analyse.findings import findings_to_json
     from themesite.ingest.store import write_atomic
 
-    write_atomic(project.build / FINDINGS, findings_to_json(analysis.findings).encode("utf-8"))
+    with build_lock(project):
+        write_atomic(project.build / FINDINGS, findings_to_json(analysis.findings).encode("utf-8"))
+    point("findings")
+
+
+def build_lock(project: Project) -> contextlib.AbstractContextManager[None]:
+    """Held while build/ and site/ are written, so that the next command can tell a killed
+    build's leftovers from a live build's staging folder."""
+    from themesite.locks import exclusive
+
+    busy = f"{project.build} is being written by another themesite command"
+    return exclusive(project.build, busy)
 
 
 def project_taxonomy(project: Project, config: AnalyseConfig, taxonomy_path: Path | None = None):
@@ -128,6 +140,10 @@ def run_analysis(
     from themesite.analyse.stage import analyse
     from themesite.analyse.votes import with_votes
 
+    if config.encoder:
+        # Paths in themesite.yml are relative to the project folder, wherever themesite runs.
+        encoder = project.resolve(Path(config.encoder).expanduser())
+        config = replace(config, encoder=str(encoder))
     settings = GroupSettings(seed=config.seed)
     progress.step("analyse: votes and opinion groups")
     opinions = read_opinions(project, settings, threads)
@@ -290,7 +306,8 @@ def render_stage(
 
 def site_stage(project: Project, site: RenderedSite) -> None:
     """Build the rendered site with MkDocs (strict) and swap it into build/docs and site/."""
-    publish_site(project, stage_site(project, site), site.mkdocs)
+    with build_lock(project):
+        publish_site(project, stage_site(project, site), site.mkdocs)
 
 
 def stage_site(project: Project, site: RenderedSite) -> Path:
@@ -335,10 +352,11 @@ def build(
         warnings=site.warnings,
     )
     progress.step(f"build: writing {len(site.pages)} pages")
-    staging = stage_site(project, site)
-    # MkDocs holds every page of the site in memory while it builds: the corpus, the
-    # findings and the rendered pages need not stay beside them.
-    del corpus, analysis, site
-    progress.step("build: MkDocs (strict) into site/")
-    publish_site(project, staging, report.mkdocs)
+    with build_lock(project):
+        staging = stage_site(project, site)
+        # MkDocs holds every page of the site in memory while it builds: the corpus, the
+        # findings and the rendered pages need not stay beside them.
+        del corpus, analysis, site
+        progress.step("build: MkDocs (strict) into site/")
+        publish_site(project, staging, report.mkdocs)
     return report

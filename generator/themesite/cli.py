@@ -106,6 +106,20 @@ def _errors() -> Iterator[None]:
         raise typer.Exit(1) from None
 
 
+def _recover(required: bool = True) -> Project:
+    """The project, after finishing or undoing what a killed command left in it (one line
+    on stderr saying what was done); `required`: it must have a corpus/ folder."""
+    from themesite.recovery import recover
+
+    project = _State.project
+    if required:
+        require_project(project)
+    done = recover(project)
+    if done:
+        err.print(f"recovered: {'; '.join(done)}", highlight=False, soft_wrap=True, markup=False)
+    return project
+
+
 def _progress():
     """The steps of a long command on stderr while it runs (see `themesite.progress`)."""
     return progress_for(err, _State.quiet)
@@ -154,11 +168,12 @@ def add(
     from themesite.ingest.corpus import add_sources
 
     with _errors():
+        project = _recover(required=False)
         config = load_ingest_config(
-            _State.project, strict=strict, encoding=encoding, max_source_mb=max_source_mb
+            project, strict=strict, encoding=encoding, max_source_mb=max_source_mb
         )
         with _progress() as progress:
-            report = add_sources(_State.project, files, config, progress)
+            report = add_sources(project, files, config, progress)
     for line in report.unchanged:
         err.print(f"unchanged: {line}", highlight=False, soft_wrap=True)
     for line in report.ignored:
@@ -185,8 +200,7 @@ def ingest(
     from themesite.ingest.pipeline import raw_files
 
     with _errors():
-        require_project(_State.project)
-        project = _State.project
+        project = _recover()
         config = load_ingest_config(
             project, strict=strict, encoding=encoding, max_source_mb=max_source_mb
         )
@@ -211,9 +225,9 @@ def check(
     from themesite.ingest.check import check_corpus
 
     with _errors():
-        require_project(_State.project)
-        config = load_ingest_config(_State.project, strict=strict)
-        report = check_corpus(_State.project)
+        project = _recover()
+        config = load_ingest_config(project, strict=strict)
+        report = check_corpus(project)
     if as_json:
         sys.stdout.write(json.dumps(report.as_json(), ensure_ascii=False, indent=2) + "\n")
     else:
@@ -256,8 +270,9 @@ def export_comments(
     from themesite.ingest.store import read_threads
 
     with _errors():
-        load_config(_State.project)  # a wrong setting stops every command, this one too
-        _write(comment_rows(read_threads(_State.project.threads)), COMMENT_COLUMNS, fmt, output)
+        project = _recover(required=False)
+        load_config(project)  # a wrong setting stops every command, this one too
+        _write(comment_rows(read_threads(project.threads)), COMMENT_COLUMNS, fmt, output)
 
 
 TaxonomyOption = Annotated[
@@ -284,12 +299,12 @@ def build(
     from themesite.build import build as run_build
 
     with _errors():
-        require_project(_State.project)
-        ingest = load_ingest_config(_State.project, strict=strict)
-        analysis = load_analyse_config(_State.project, engine=engine, scheduler=scheduler)
-        wording = load_site_config(_State.project)
+        project = _recover()
+        ingest = load_ingest_config(project, strict=strict)
+        analysis = load_analyse_config(project, engine=engine, scheduler=scheduler)
+        wording = load_site_config(project)
         with _progress() as progress:
-            report = run_build(_State.project, ingest, analysis, wording, progress)
+            report = run_build(project, ingest, analysis, wording, progress)
     check_report = report.check
     state = "re-ingested" if report.reingested else "up to date"
     out.print(
@@ -323,8 +338,7 @@ def serve(
     from themesite.render.site import mkdocs_options
 
     with _errors():
-        require_project(_State.project)
-        project = _State.project
+        project = _recover()
         configs = load_ingest_config(project), load_analyse_config(project)
         wording = load_site_config(project)
         with _progress() as progress:
@@ -346,12 +360,12 @@ def analyse(
     from themesite.ingest.store import read_threads
 
     with _errors():
-        require_project(_State.project)
-        config = load_analyse_config(_State.project, engine=engine, scheduler=scheduler)
+        project = _recover()
+        config = load_analyse_config(project, engine=engine, scheduler=scheduler)
         # The Dask engine's workers read the corpus; here it is read only to run locally.
-        threads = read_threads(_State.project.threads) if config.engine == "local" else None
+        threads = read_threads(project.threads) if config.engine == "local" else None
         with _progress() as progress:
-            analysis = analyse_stage(_State.project, config, taxonomy, progress, threads)
+            analysis = analyse_stage(project, config, taxonomy, progress, threads)
     findings = analysis.findings
     cover = findings.coverage
     out.print(
@@ -385,10 +399,10 @@ def evaluate(
     from themesite.analyse.evaluate import evaluate_project
 
     with _errors():
-        require_project(_State.project)
-        config = load_analyse_config(_State.project)
+        project = _recover()
+        config = load_analyse_config(project)
         with _progress() as progress:
-            report = evaluate_project(_State.project, config, labels, taxonomy, progress)
+            report = evaluate_project(project, config, labels, taxonomy, progress)
     for warning in report["warnings"]:
         err.print(f"[yellow]warning:[/] {warning}", highlight=False, soft_wrap=True)
     if as_json:
@@ -431,8 +445,9 @@ def export_assignments(
     from themesite.export import ASSIGNMENT_COLUMNS, SCORE_COLUMNS, assignment_rows, score_rows
 
     with _errors():
-        load_config(_State.project)
-        findings = read_findings(_State.project)
+        project = _recover(required=False)
+        load_config(project)
+        findings = read_findings(project)
         if every:
             _write(score_rows(findings), SCORE_COLUMNS, fmt, output)
         else:
@@ -449,12 +464,11 @@ def export_themes(
     from themesite.export import themes_document
 
     with _errors():
-        load_config(_State.project)
+        project = _recover(required=False)
+        load_config(project)
         if fmt != "json":
             raise ThemesiteError(f"unknown themes format {fmt!r}", "use --format json")
-        text = json.dumps(
-            themes_document(read_findings(_State.project)), ensure_ascii=False, indent=2
-        )
+        text = json.dumps(themes_document(read_findings(project)), ensure_ascii=False, indent=2)
         if output is None:
             sys.stdout.write(text + "\n")
         else:

@@ -66,14 +66,15 @@ def check_corpus(
     digests: dict[str, str] | None = None,
 ) -> CheckReport:
     """Validate the threads (read from disk unless given) against the raw files' digests."""
+    if digests is None:
+        digests = raw_digests(project)
     if threads is None:
-        if not project.threads.is_dir():
+        # A new project (no sources yet) has no threads folder, and nothing wrong with it.
+        if not project.threads.is_dir() and digests:
             raise CorpusError(
                 f"{project.threads} does not exist", "run 'themesite ingest' to build the corpus"
             )
         threads = read_threads(project.threads)
-    if digests is None:
-        digests = raw_digests(project)
     errors = _consistency_errors(threads, digests)
     by_source: dict[str, list[Thread]] = {}
     for thread in threads:

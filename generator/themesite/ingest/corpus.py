@@ -1,14 +1,15 @@
 """Changing the corpus folder: adding sources and rebuilding threads from `corpus/raw/`.
 
-Both operations parse everything first and write only when every source parsed,
-under the corpus lock, through temporary files and renames. A failure before the
-writes leaves the corpus untouched; a failure during them removes what was written.
+Both operations parse everything first, under the corpus lock, and then write the
+change as one transaction (`CorpusChange`): an error, Ctrl-C or a kill at any instant
+leaves either the corpus as it was or, once the change is committed, a corpus the
+next command completes.
 """
 
 from __future__ import annotations
 
-import contextlib
 import hashlib
+import logging
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
@@ -24,16 +25,12 @@ from themesite.ingest.pipeline import (
 )
 from themesite.ingest.records import Thread
 from themesite.ingest.registry import ignored_names
-from themesite.ingest.store import (
-    corpus_lock,
-    read_threads,
-    recover,
-    replace_threads,
-    thread_to_json,
-    write_atomic,
-)
+from themesite.ingest.store import corpus_lock, read_threads, thread_to_json
+from themesite.ingest.transaction import CorpusChange, recover_corpus
 from themesite.progress import QUIET, Progress
 from themesite.wording import count
+
+logger = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -99,7 +96,7 @@ def add_sources(
     with a notes file or a chart in it is still added.
     """
     with corpus_lock(project.corpus):
-        recover(project.threads)
+        _recover(project)
         progress.step("add: reading the corpus")
         existing = read_threads(project.threads) if project.threads.exists() else []
         present = _raw(project)
@@ -177,21 +174,20 @@ def _raw(project: Project) -> list[Path]:
 def _write_additions(
     project: Project, copies: list[tuple[Path, str]], threads: tuple[Thread, ...]
 ) -> None:
-    written: list[Path] = []
-    try:
-        for thread in threads:
-            target = project.threads / f"{thread.id}.json"
-            write_atomic(target, thread_to_json(thread).encode("utf-8"))
-            written.append(target)
+    if not copies and not threads:
+        return
+    with CorpusChange(project.corpus, "add") as change:
         for path, name in copies:
-            target = project.raw / name
-            write_atomic(target, path.read_bytes())
-            written.append(target)
-    except BaseException:
-        for target in written:
-            with contextlib.suppress(FileNotFoundError):
-                target.unlink()
-        raise
+            change.put(f"raw/{name}", path)
+        for thread in threads:
+            change.put(f"threads/{thread.id}.json", thread_to_json(thread).encode("utf-8"))
+        change.commit()
+
+
+def _recover(project: Project) -> None:
+    """Finish or roll back a change a killed command left (the CLI has usually done it)."""
+    for recovery in recover_corpus(project.corpus):
+        logger.warning("recovered: %s", recovery)
 
 
 def rebuild(
@@ -204,10 +200,13 @@ def rebuild(
             "run themesite in a project folder or pass --project, then 'themesite add FILE'",
         )
     with corpus_lock(project.corpus):
-        recover(project.threads)
+        _recover(project)
         result = ingest_folder(project.raw, config, progress)
         _enforce_strict(result, config)
-        replace_threads(project.threads, result.threads)
+        files = ((f"{t.id}.json", thread_to_json(t).encode("utf-8")) for t in result.threads)
+        with CorpusChange(project.corpus, "ingest") as change:
+            change.replace_folder("threads", files)
+            change.commit()
         return result
 
 

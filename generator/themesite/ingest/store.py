@@ -1,24 +1,21 @@
-"""The corpus on disk: one JSON file per thread, written atomically under a lock.
+"""The corpus on disk: one JSON file per thread, changed under a lock.
 
 Thread files are UTF-8 JSON with sorted keys, so the same records always give the
-same bytes. Every write goes to a temporary file that is renamed into place, and
-`corpus_lock` keeps two `themesite` processes from writing at once; an interrupted
-command therefore leaves either the old corpus or the new one, never a mixture.
+same bytes. `corpus_lock` keeps two `themesite` processes from changing the corpus at
+once; every change is one transaction (see `themesite.ingest.transaction`).
 """
 
 from __future__ import annotations
 
 import contextlib
-import fcntl
 import os
-import shutil
 import tempfile
-from collections.abc import Iterator
 from pathlib import Path
 
 import orjson
 
 from themesite.errors import CorpusError
+from themesite.faults import point
 from themesite.ingest.records import (
     SCHEMA_VERSION,
     Comment,
@@ -28,9 +25,7 @@ from themesite.ingest.records import (
     SourceLine,
     Thread,
 )
-
-LOCK_NAME = ".lock"
-
+from themesite.locks import exclusive
 
 _JSON_OPTIONS = orjson.OPT_INDENT_2 | orjson.OPT_SORT_KEYS
 
@@ -96,26 +91,9 @@ def read_threads(folder: Path) -> list[Thread]:
     return [read_thread(path) for path in thread_files(folder)]
 
 
-@contextlib.contextmanager
-def corpus_lock(corpus: Path) -> Iterator[None]:
-    """Exclusive lock on the corpus; fails at once if another process holds it.
-
-    An OS-level lock, released by the kernel if the holder dies, so a crash never
-    leaves a stale lock behind.
-    """
-    corpus.mkdir(parents=True, exist_ok=True)
-    with open(corpus / LOCK_NAME, "a+") as handle:
-        try:
-            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
-            raise CorpusError(
-                f"{corpus} is being changed by another themesite command",
-                "wait for it to finish and try again",
-            ) from None
-        try:
-            yield
-        finally:
-            fcntl.flock(handle, fcntl.LOCK_UN)
+def corpus_lock(corpus: Path) -> contextlib.AbstractContextManager[None]:
+    """Exclusive lock on the corpus; fails at once if another process holds it."""
+    return exclusive(corpus, f"{corpus} is being changed by another themesite command")
 
 
 def write_atomic(path: Path, data: bytes) -> None:
@@ -127,33 +105,9 @@ def write_atomic(path: Path, data: bytes) -> None:
             handle.write(data)
             handle.flush()
             os.fsync(handle.fileno())
+        point("atomic-write")
         os.replace(tmp, path)
     except BaseException:
         with contextlib.suppress(FileNotFoundError):
             os.unlink(tmp)
         raise
-
-
-def replace_threads(folder: Path, threads: list[Thread] | tuple[Thread, ...]) -> None:
-    """Swap in a complete new threads folder: written aside, then renamed over the old one."""
-    folder.parent.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=f".{folder.name}.", dir=folder.parent))
-    try:
-        for thread in threads:
-            (staging / f"{thread.id}.json").write_text(thread_to_json(thread), encoding="utf-8")
-        retired = folder.parent / f".{folder.name}.old"
-        shutil.rmtree(retired, ignore_errors=True)
-        if folder.exists():
-            os.replace(folder, retired)
-        os.replace(staging, folder)
-        shutil.rmtree(retired, ignore_errors=True)
-    except BaseException:
-        shutil.rmtree(staging, ignore_errors=True)
-        raise
-
-
-def recover(corpus_threads: Path) -> None:
-    """Finish a swap that was interrupted between its two renames."""
-    retired = corpus_threads.parent / f".{corpus_threads.name}.old"
-    if not corpus_threads.exists() and retired.exists():
-        os.replace(retired, corpus_threads)

@@ -2,8 +2,11 @@
 
 Everything is written to a staging folder first and built there with `--strict`; only
 a successful build replaces `build/docs/` and `site/`, so an interrupted or failed
-build leaves the previous site intact. SOURCE_DATE_EPOCH is fixed so the sitemap (and
-everything else) is byte-identical from one build to the next.
+build leaves the previous site intact. A build killed between the two renames of a
+swap leaves the previous folder aside, and `remove_abandoned` (run by the next
+command) puts it back and removes the staging folders killed builds left.
+SOURCE_DATE_EPOCH is fixed so the sitemap (and everything else) is byte-identical from
+one build to the next.
 """
 
 from __future__ import annotations
@@ -15,6 +18,7 @@ import tempfile
 from pathlib import Path
 
 from themesite.errors import ThemesiteError
+from themesite.faults import point
 
 #: A fixed build date: the site's content, not the clock, decides its bytes.
 SOURCE_DATE_EPOCH = "315532800"  # 1980-01-01, the earliest date zip files allow
@@ -39,6 +43,7 @@ def stage_docs(pages: dict[str, str], files: dict[str, bytes], docs_dir: Path) -
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise
+    point("site-stage")
     return staging
 
 
@@ -47,6 +52,7 @@ def publish(settings: dict, staging: Path, docs_dir: Path, site_dir: Path) -> No
     folder is gone afterwards whatever happened."""
     try:
         _mkdocs(settings, staging / "docs", staging / "site")
+        point("site-build")
         _swap(staging / "docs", docs_dir)
         _swap(staging / "site", site_dir)
     finally:
@@ -93,13 +99,43 @@ def _mkdocs(settings: dict, docs: Path, site: Path) -> None:
             os.environ["SOURCE_DATE_EPOCH"] = previous
 
 
+def _retired(current: Path) -> Path:
+    return current.parent / f".{current.name}.old"
+
+
 def _swap(new: Path, current: Path) -> None:
     """Replace `current` by `new` with two renames; the old copy is removed afterwards."""
-    retired = current.parent / f".{current.name}.old"
+    retired = _retired(current)
     shutil.rmtree(retired, ignore_errors=True)
     if current.exists():
         os.replace(current, retired)
+        point("site-swap")
     current.parent.mkdir(parents=True, exist_ok=True)
     os.replace(new, current)
     with contextlib.suppress(FileNotFoundError):
         shutil.rmtree(retired)
+    point("site-swapped")
+
+
+def remove_abandoned(docs_dir: Path, site_dir: Path) -> int:
+    """Undo what killed builds left: put back a folder left aside by an unfinished swap,
+    remove staging folders and temporary files. Call it holding the build folder's lock;
+    returns how many leftovers it handled."""
+    build = docs_dir.parent
+    leftovers = 0
+    for current in (docs_dir, site_dir):
+        retired = _retired(current)
+        if retired.is_dir():
+            if current.exists():
+                shutil.rmtree(retired)
+            else:
+                os.replace(retired, current)
+            leftovers += 1
+    for staging in build.glob(".site-*"):
+        if staging.is_dir():
+            shutil.rmtree(staging)
+            leftovers += 1
+    for tmp in build.glob(".*.tmp"):
+        tmp.unlink()
+        leftovers += 1
+    return leftovers
