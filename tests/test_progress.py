@@ -128,6 +128,7 @@ def test_build_reports_ingest_each_analysis_step_rendering_and_mkdocs(seeded_pro
         "ingest: comparing corpus/raw with the threads",
         "ingest: parsing corpus/raw",
         "ingest: checking the corpus",
+        "analyse: votes and opinion groups",
         "analyse: statements and patterns (NLP)",
         "analyse: vocabulary and term counts",
         "analyse: fitting a model per theme",
@@ -135,11 +136,11 @@ def test_build_reports_ingest_each_analysis_step_rendering_and_mkdocs(seeded_pro
         "analyse: choosing quotes and counting",
         "analyse: writing build/findings.json",
         "render: pages and downloads",
-        labels[10],
+        labels[11],
         "build: MkDocs (strict) into site/",
     ]
-    assert re.fullmatch(r"build: writing \d+ pages", labels[10])
-    parsing, nlp = recorder.steps[1], recorder.steps[3]
+    assert re.fullmatch(r"build: writing \d+ pages", labels[11])
+    parsing, nlp = recorder.steps[1], recorder.steps[4]
     assert parsing[1] == 5 and len(parsing[2]) == 5
     assert nlp[1] == 48 and sum(nlp[2]) == 48  # every comment's text, counted once
 
