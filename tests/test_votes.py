@@ -20,6 +20,7 @@ from themesite.analyse.quotes import Candidate, choose_quotes
 from themesite.analyse.records import CONSENSUS, DIVISIVE, REJECTED, Statement
 from themesite.analyse.votes import tally, thread_opinions, verdict, wilson
 from themesite.errors import InputError
+from themesite.ingest.decode import decode_source
 from themesite.ingest.records import Comment, Thread
 from themesite.ingest.store import read_threads
 from themesite.ingest.vote_matrix import _csv_matrix, read_matrix
@@ -337,7 +338,7 @@ def test_both_matrix_readers_agree(rows, crlf):
     """The bytes reader takes unquoted files; the csv reader every file: same votes."""
     lines = ["participant,group-id,n-votes,0,1,2,9"]
     lines += [f"{i},{group},4," + ",".join(cells) for i, (group, cells) in enumerate(rows)]
-    text = ("\r\n" if crlf else "\n").join(lines) + "\n"
+    text = decode_source((("\r\n" if crlf else "\n").join(lines) + "\n").encode(), "m.csv")
     columns = {"0": 0, "1": 1, "2": 2}
     fast = read_matrix("m.csv", text, columns)
     slow = _csv_matrix("m.csv", text, columns)
@@ -359,3 +360,19 @@ def test_a_rebuild_with_votes_is_byte_identical(polis_build, tmp_path):
     shutil.rmtree(root / "build")
     assert Cli(root)("build").exit_code == 0
     assert snapshot(root / "site") == snapshot(polis_build / "site")
+
+
+def test_positions_are_the_exact_principal_components():
+    """The randomized SVD of the sparse centred votes gives the PCA of the filled matrix."""
+    from themesite.analyse.opinions import principal_positions
+
+    ballots, _ = planted(6)
+    shape = (len(ballots.participants), len(ballots.comments))
+    points, explained = principal_positions(ballots.voter, ballots.comment, ballots.vote, shape, 13)
+    dense = ballots.matrix()
+    filled = np.where(np.isnan(dense), np.nanmean(dense, axis=0), dense)
+    centred = filled - filled.mean(axis=0)
+    u, s, _ = np.linalg.svd(centred, full_matrices=False)
+    for i in range(2):
+        assert abs(np.corrcoef(points[:, i], u[:, i] * s[i])[0, 1]) > 0.9999
+    assert explained == pytest.approx(s[:2] ** 2 / (s**2).sum(), rel=1e-4)

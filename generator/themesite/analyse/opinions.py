@@ -100,7 +100,7 @@ def form_groups(
             "k": len(groups),
             "silhouettes": {str(k): round(s, 4) for k, s in silhouettes.items()},
             "explained": tuple(round(float(v), 4) for v in explained),
-            "points": tuple((round(float(x), 3), round(float(y), 3)) for x, y in points),
+            "points": tuple(map(tuple, np.round(points, 3).tolist())),
             "point_groups": tuple(f"{ballots.thread_id}-{x.lower()}" for x in letters),
             "reference_agreement": _agreement(ballots, placed, letters),
         }
@@ -134,7 +134,7 @@ def principal_positions(
     else:
         # A seeded randomized SVD of the sparse votes: a few products with them, where an
         # exact solver spends most of its time on the second component's last digits.
-        svd = TruncatedSVD(2, n_iter=10, n_oversamples=20, random_state=seed).fit(centred)
+        svd = TruncatedSVD(2, n_iter=6, n_oversamples=10, random_state=seed).fit(centred)
         singular, components = svd.singular_values_, svd.components_
     order = np.argsort(singular)[::-1][:2]
     singular, components = singular[order], components[order]

@@ -20,7 +20,6 @@ tally is known and no verdict is given.
 
 from __future__ import annotations
 
-import math
 import zlib
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import asdict, dataclass, replace
@@ -84,18 +83,34 @@ class Opinions:
 
 def wilson(successes: int, total: int) -> Share:
     """`successes / total` with its Wilson score interval ([0, 1] when nobody voted)."""
-    if total <= 0:
-        return Share(0.0, 0.0, 1.0)
-    p = successes / total
-    denominator = 1 + Z * Z / total
-    centre = (p + Z * Z / (2 * total)) / denominator
-    half = Z * math.sqrt(p * (1 - p) / total + Z * Z / (4 * total * total)) / denominator
-    return Share(round(p, 4), round(max(0.0, centre - half), 4), round(min(1.0, centre + half), 4))
+    (share,) = wilson_shares(np.array([successes]), np.array([total]))
+    return share
+
+
+def wilson_shares(successes: np.ndarray, totals: np.ndarray) -> list[Share]:
+    """`wilson` for many counts at once (a conversation's comments, one group)."""
+    n = np.maximum(totals, 1).astype(np.float64)
+    p = successes / n
+    denominator = 1 + Z * Z / n
+    centre = (p + Z * Z / (2 * n)) / denominator
+    half = Z * np.sqrt(p * (1 - p) / n + Z * Z / (4 * n * n)) / denominator
+    low = np.where(totals > 0, np.maximum(0.0, centre - half), 0.0)
+    high = np.where(totals > 0, np.minimum(1.0, centre + half), 1.0)
+    columns = (np.round(np.where(totals > 0, p, 0.0), 4), np.round(low, 4), np.round(high, 4))
+    return [Share(*values) for values in zip(*(c.tolist() for c in columns), strict=True)]
 
 
 def tally(agree: int, disagree: int, passed: int) -> Tally:
+    (found,) = tallies(np.array([agree]), np.array([disagree]), np.array([passed]))
+    return found
+
+
+def tallies(agree: np.ndarray, disagree: np.ndarray, passed: np.ndarray) -> list[Tally]:
+    """One `Tally` per position of the count arrays."""
     seen = agree + disagree + passed
-    return Tally(agree, disagree, passed, seen, wilson(agree, seen), wilson(disagree, seen))
+    agreed, disagreed = wilson_shares(agree, seen), wilson_shares(disagree, seen)
+    rows = zip(agree.tolist(), disagree.tolist(), passed.tolist(), seen.tolist(), strict=True)
+    return [Tally(*row, a, d) for row, a, d in zip(rows, agreed, disagreed, strict=True)]
 
 
 def opposed(votes: Tally) -> bool:
@@ -137,17 +152,18 @@ def _from_ballots(
     for g, group in enumerate(groups):
         member[[row[p] for p in group.participants]] = g
     width = len(ballots.comments)
-    counts = {"": _counts(ballots.comment, ballots.vote, width)}
+    overall_votes = tallies(*_counts(ballots.comment, ballots.vote, width))
     in_group = member[ballots.voter]
+    by_group = {}
     for g, group in enumerate(groups):
         mine = in_group == g
-        counts[group.id] = _counts(ballots.comment[mine], ballots.vote[mine], width)
+        by_group[group.id] = tallies(*_counts(ballots.comment[mine], ballots.vote[mine], width))
     found = []
     for column, comment_id in enumerate(ballots.comments):
-        overall = tally(*(int(c[column]) for c in counts[""]))
+        overall = overall_votes[column]
         if comment_id in excluded or overall.seen == 0:
             continue
-        per_group = {g.id: tally(*(int(c[column]) for c in counts[g.id])) for g in groups}
+        per_group = {g.id: by_group[g.id][column] for g in groups}
         summary = VoteSummary(overall, per_group, verdict(list(per_group.values())))
         found.append(CommentVotes(comment_id, ballots.thread_id, summary))
     return found

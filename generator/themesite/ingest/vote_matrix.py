@@ -40,7 +40,8 @@ class MatrixRead:
 
 
 def read_matrix(shown: str, text: str, columns: dict[str, int]) -> MatrixRead:
-    """The votes of a matrix whose comment columns map to thread columns by `columns`."""
+    """The votes of a matrix (`text` as `decode_source` gives it) whose comment columns map
+    to thread columns by `columns`."""
     if '"' not in text:
         fast = _bytes_matrix(shown, text, columns)
         if fast is not None:
@@ -88,7 +89,7 @@ def _bytes_matrix(shown: str, text: str, columns: dict[str, int]) -> MatrixRead 
     Only the cells that hold something are found: a cell starts after a separator and
     is not one itself; its column is the number of commas before it on its line.
     """
-    data = (text.replace("\r\n", "\n") if "\r" in text else text).encode("utf-8")
+    data = text.encode("utf-8")  # line endings are "\n" already (`decode_source`)
     if not data.endswith(b"\n"):
         data += b"\n"
     raw = np.frombuffer(data, dtype=np.uint8)
@@ -101,16 +102,17 @@ def _bytes_matrix(shown: str, text: str, columns: dict[str, int]) -> MatrixRead 
     if PARTICIPANT not in header:
         return None
     lines = filled[1:]
-    commas = np.cumsum(raw == _COMMA, dtype=np.int32)
-    before = commas[np.maximum(line_starts[lines] - 1, 0)] * (line_starts[lines] > 0)
-    if (commas[newlines[lines]] - before != len(header) - 1).any():
+    is_comma = raw == _COMMA
+    commas = np.flatnonzero(is_comma)  # a cell's column: the commas before it on its line
+    before = np.searchsorted(commas, line_starts[lines])
+    if (np.searchsorted(commas, newlines[lines]) - before != len(header) - 1).any():
         return None
-    separator = (raw == _COMMA) | (raw == _NEWLINE)
+    separator = is_comma | (raw == _NEWLINE)
     starts = np.flatnonzero(~separator & np.concatenate([[True], separator[:-1]]))
     starts = starts[starts >= line_starts[lines[0]]] if len(lines) else starts[:0]
     line = np.searchsorted(newlines, starts)  # index into newlines / line_starts
     row = np.searchsorted(lines, line)  # 0-based data row
-    position = commas[starts] - before[row]
+    position = np.searchsorted(commas, starts) - before[row]
     target = np.array(_targets(header, columns))[position]
     votes = np.flatnonzero(target >= 0)
     padded = np.concatenate([raw, np.zeros(2, np.uint8) + _NEWLINE])
@@ -127,10 +129,15 @@ def _bytes_matrix(shown: str, text: str, columns: dict[str, int]) -> MatrixRead 
     def column(name: str) -> list[str]:
         """The column's value on every row ('' where the cell is empty)."""
         values = [""] * len(lines)
-        for i in np.flatnonzero(position == header.index(name)):
-            end = data.find(b",", starts[i], newlines[line[i]])
-            end = newlines[line[i]] if end < 0 else end
-            values[row[i]] = data[starts[i] : end].decode("utf-8").strip()
+        cells = np.flatnonzero(position == header.index(name))
+        # A cell ends at the comma after it or at its line's end, whichever comes first.
+        ends = newlines[line[cells]]
+        following = np.searchsorted(commas, starts[cells])
+        inside = following < len(commas)
+        ends[inside] = np.minimum(commas[following[inside]], ends[inside])
+        spans = zip(row[cells].tolist(), starts[cells].tolist(), ends.tolist(), strict=True)
+        for r, start, end in spans:
+            values[r] = data[start:end].decode("utf-8").strip()
         return values
 
     participants = column(PARTICIPANT)

@@ -207,16 +207,19 @@ def _ballots(thread, shown, participants, entries, groups, warnings) -> Ballots:
             f"participant {twice[0]} has more than one row",
             hint="restore the file from the export",
         )
-    voter, comment, vote = (np.asarray(x) for x in entries)
-    order = np.lexsort((comment, voter))
+    voter, comment, vote = (np.asarray(x, dtype=np.int64) for x in entries)
+    key = voter * max(len(thread.comments), 1) + comment
+    if len(key) > 1 and not (key[1:] > key[:-1]).all():  # a matrix is read in order already
+        order = np.argsort(key, kind="stable")
+        voter, comment, vote = voter[order], comment[order], vote[order]
     return Ballots(
         thread_id=thread.id,
         source=shown,
         participants=tuple(participants),
         comments=tuple(c.id for c in thread.comments),
-        voter=voter[order].astype(np.int32),
-        comment=comment[order].astype(np.int32),
-        vote=vote[order].astype(np.int8),
+        voter=voter.astype(np.int32),
+        comment=comment.astype(np.int32),
+        vote=vote.astype(np.int8),
         reference_groups=tuple(groups),
         warnings=warnings,
     )
