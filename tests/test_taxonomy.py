@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.conftest import REPO
+from tests.conftest import REPO, Cli
 from themesite.analyse.taxonomy import TaxonomyError, load_taxonomy
 
 GOOD = """\
@@ -108,3 +108,20 @@ def test_invalid_yaml_names_the_line(tmp_path):
 def test_missing_file_says_how_to_fix(tmp_path):
     with pytest.raises(TaxonomyError, match="--taxonomy"):
         load_taxonomy(tmp_path / "nope.yml")
+
+
+def test_a_theme_whose_patterns_match_everything_is_a_one_line_error(seeded_project):
+    (seeded_project / "corpus" / "taxonomy.yml").write_text(
+        "version: 1\nthemes:\n  - id: everything\n    label: Everything\n"
+        "    description: Any statement at all.\n"
+        "    patterns:\n      tokens:\n        - [{}]\n",
+        encoding="utf-8",
+    )
+    cli = Cli(seeded_project)
+    assert cli("ingest").exit_code == 0
+    result = cli("analyse")
+    assert result.exit_code == 1
+    [line] = result.output.strip().splitlines()
+    assert "theme 'everything': its patterns match every one of the" in line
+    assert "make its patterns more specific" in line
+    assert not (seeded_project / "build" / "findings.json").exists()

@@ -40,7 +40,7 @@ from themesite.analyse.features import Idf, Vocabulary
 from themesite.analyse.parts import Part, with_outcomes
 from themesite.analyse.records import AMBIGUOUS, ASSIGNED, Assignment, Evidence, Statement
 from themesite.analyse.similarity import Profiles, scores
-from themesite.analyse.taxonomy import Taxonomy
+from themesite.analyse.taxonomy import Taxonomy, TaxonomyError
 
 #: Examples are written by the researcher: they count more than one weak label.
 EXAMPLE_WEIGHT = 3.0
@@ -170,6 +170,12 @@ def fit_models(
         positives = int(y_train.sum())
         if positives == 0:
             continue
+        if positives == len(y_train):
+            raise TaxonomyError(
+                f"theme {theme_id!r}: its patterns match every one of the "
+                f"{x_sample.shape[0]} statements sampled, so nothing tells it apart",
+                "make its patterns more specific, or add counter_examples",
+            )
         model = LogisticRegression(
             C=settings.regularization,
             class_weight="balanced",
