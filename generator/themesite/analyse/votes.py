@@ -21,7 +21,7 @@ tally is known and no verdict is given.
 from __future__ import annotations
 
 import zlib
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import asdict, dataclass, replace
 
 import numpy as np
@@ -271,7 +271,3 @@ def _pooled(tallies: Sequence[Tally], draws: np.ndarray | None) -> Tally:
 def _interval(value: float, resampled: np.ndarray) -> Share:
     low, high = np.quantile(resampled, [0.025, 0.975])
     return Share(value, round(float(low), 4), round(float(high), 4))
-
-
-def votes_by_comment(findings: Findings) -> Mapping[str, VoteSummary]:
-    return {c.comment_id: c.votes for c in findings.comment_votes}

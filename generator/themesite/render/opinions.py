@@ -24,7 +24,7 @@ from themesite.analyse.records import (
     Tally,
     VoteSummary,
 )
-from themesite.analyse.votes import opposed
+from themesite.analyse.votes import opposed, tally
 from themesite.render.charts import opinion_map
 from themesite.render.links import Link
 
@@ -189,8 +189,6 @@ def _spread(votes: VoteSummary) -> float:
 
 def _group_tally(findings: Findings, group_id: str) -> Tally:
     """Every vote the group cast on the conversation's analysed comments, pooled."""
-    from themesite.analyse.votes import tally
-
     tallies = [
         c.votes.groups[group_id] for c in findings.comment_votes if group_id in c.votes.groups
     ]
