@@ -57,7 +57,7 @@ def groups(folder: Path, split: str) -> dict:
     return {key: found[key] for key in sorted(found)}
 
 
-def _thread(arguments: dict[str, str]) -> Thread:
+def argument_thread(arguments: dict[str, str]) -> Thread:
     comments = tuple(
         Comment(f"c-{arg}", i, None, None, None, None, None, None, (text,), i + 1, i + 1)
         for i, (arg, text) in enumerate(sorted(arguments.items()))
@@ -85,7 +85,9 @@ def run_group(arguments, points, labels, shots: int, encoder: str) -> dict:
     )
     config = AnalyseConfig(discover=False, processes=1, encoder=encoder)
     taxonomy = Taxonomy("", themes)
-    engine = LocalEngine.load([_thread(scored)], taxonomy, NlpSettings("blank:en", 256, 1), False)
+    engine = LocalEngine.load(
+        [argument_thread(scored)], taxonomy, NlpSettings("blank:en", 256, 1), False
+    )
     return _figures(analyse(engine, taxonomy, config).findings, themes, scored, matched, labels)
 
 

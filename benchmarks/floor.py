@@ -27,6 +27,7 @@ _SAMPLE = 5000
 
 def _pipeline(taxonomy: Path):
     from themesite.analyse.nlp import PatternMatcher
+
     try:
         from themesite.analyse.pipeline import build_pipeline
     except ImportError:  # a --revision from before the pipeline had its own module

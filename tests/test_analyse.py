@@ -128,7 +128,7 @@ def test_seeded_and_discovered_themes_with_verified_quotes(seed_findings):
         for quote in quotes:
             text = "\n\n".join(comments[quote["comment_id"]]["paragraphs"])
             assert text[quote["start"] : quote["end"]] == quote["text"]
-            assert is_whole_sentence(quote["text"])
+            assert is_whole_sentence(text, quote["start"], quote["end"])
             assert quote["author"] == comments[quote["comment_id"]]["author"]
         authors = {q["author"] for q in quotes}
         assert len(authors) >= min(3, theme["contributors"])  # new voices before repeats

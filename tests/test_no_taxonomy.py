@@ -10,7 +10,7 @@ import pytest
 
 from tests.conftest import FIXTURES, Cli
 from tests.test_discover import TOPICS, _statements, discover_themes
-from themesite.analyse.discover import DiscoverSettings
+from themesite.analyse.discovery import DiscoverSettings
 from themesite.analyse.taxonomy import load_taxonomy
 
 POLIS = FIXTURES / "polis" / "15-per-hour-seattle"

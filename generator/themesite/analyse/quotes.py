@@ -25,6 +25,8 @@ from themesite.errors import ThemesiteError
 
 #: Readable quotes: long enough to say something, short enough to read at a glance.
 MIN_WORDS, MAX_WORDS = 8, 70
+#: ... but a whole comment of a few words ("This will lead to robots.") says its piece.
+MIN_COMMENT_WORDS = 4
 #: Opening quotation marks and brackets a sentence may start with, in several languages.
 _OPENERS = "\"“‘'([«„‚"
 _SENTENCE_END = re.compile(r"[.!?…][\"”’'»“)\]]*$")
@@ -40,11 +42,33 @@ class Candidate:
     score: float  # confidence x typicality, in [0, 1]
 
 
-def is_whole_sentence(text: str) -> bool:
-    """Starts like a sentence and ends with sentence punctuation (so never cut mid-sentence)."""
+def is_whole_sentence(source: str, start: int, end: int) -> bool:
+    """Whether `source[start:end]` is a whole sentence of the comment `source`: it starts
+    like a sentence or starts its paragraph, and ends with sentence punctuation or ends
+    its paragraph. A Polis comment ("bowling green needs more parks") is quotable; a
+    piece of a sentence never is."""
+    text = source[start:end]
+    before = source[:start].rstrip(" \t")
+    after = source[end:].lstrip(" \t")
     first = text.lstrip(_OPENERS)[:1]
-    starts = first.isupper() or first.isdigit()  # any script: "Über", "À", "Это"
-    return bool(starts and _SENTENCE_END.search(text))
+    starts = not before or before.endswith("\n") or first.isupper() or first.isdigit()
+    ends = not after or after.startswith("\n") or bool(_SENTENCE_END.search(text))
+    return bool(text.strip()) and starts and ends
+
+
+def is_quotable(statement: Statement, source: str) -> bool:
+    """A whole sentence long enough to say something (or a whole short comment) and
+    short enough to read at a glance. A statement that is not where it says in its
+    comment passes, so that `verified_quote` reports it instead of it being skipped."""
+    if source[statement.start : statement.end] != statement.text:
+        return True
+    words = len(statement.text.split())
+    whole = statement.text.strip() == source.strip()
+    return (
+        is_whole_sentence(source, statement.start, statement.end)
+        and (words >= MIN_WORDS or (whole and words >= MIN_COMMENT_WORDS))
+        and words <= MAX_WORDS
+    )
 
 
 def choose_quotes(
@@ -61,10 +85,7 @@ def choose_quotes(
     author's role.
     """
     usable = [
-        c
-        for c in candidates
-        if is_whole_sentence(c.statement.text)
-        and MIN_WORDS <= len(c.statement.text.split()) <= MAX_WORDS
+        c for c in candidates if is_quotable(c.statement, texts.get(c.statement.comment_id, ""))
     ]
     remaining = sorted(usable, key=lambda c: (-c.score, c.statement.id))
     authors: set[str | None] = set()

@@ -27,7 +27,7 @@ from themesite.analyse.assign import (
     fit_models,
     training_rows,
 )
-from themesite.analyse.discover import MAX_FEATURES, DiscoverSettings, discover_themes
+from themesite.analyse.discovery import MAX_FEATURES, DiscoverSettings, discover_themes
 from themesite.analyse.encoder import load_encoder
 from themesite.analyse.engine import Engine
 from themesite.analyse.features import (
