@@ -147,6 +147,35 @@ def test_a_quote_that_is_not_verbatim_is_a_build_error():
         choose_quotes([candidate], {"c1": edited}, {}, 5)
 
 
+@pytest.mark.parametrize(
+    ("source", "quoted", "whole"),
+    [
+        (
+            "bowling green needs more parks and trees",
+            "bowling green needs more parks and trees",
+            True,
+        ),
+        ("First point. bowling green needs more parks", "bowling green needs more parks", False),
+        ("Parks matter.\n\nWe need more parks downtown", "We need more parks downtown", True),
+        ("We need more parks downtown and also trees", "We need more parks downtown", False),
+        ("This will lead to robots.", "This will lead to robots.", True),
+    ],
+)
+def test_any_whole_sentence_is_quotable_whatever_its_last_character(source, quoted, whole):
+    start = source.index(quoted)
+    assert is_whole_sentence(source, start, start + len(quoted)) is whole
+
+
+def test_a_whole_short_comment_is_quoted_but_a_short_sentence_of_a_longer_one_is_not():
+    from themesite.analyse.records import Statement
+
+    short = "This will lead to robots."
+    longer = f"{short} And prices will rise for everyone who eats out."
+    for text, expected in ((short, 1), (longer, 0)):
+        statement = Statement("c1:0", "c1", "t1", "Ann", 0, len(short), short, ())
+        assert len(choose_quotes([Candidate(statement, 0.9)], {"c1": text}, {}, 5)) == expected
+
+
 def test_evaluate_reports_model_baseline_and_words_only(seed_findings):
     root, _, _ = seed_findings
     report = json.loads(Cli(root)("evaluate", "--json").stdout)

@@ -144,11 +144,13 @@ def test_three_obvious_topics_are_found_and_named():
     assert all(len(found) == 1 for found in by_topic.values()), [t.theme.label for t in themes]
     assert "budget" in _words(by_topic["budget"][0])
     assert {"CEO", "leadership"} & _words(by_topic["leader"][0])
+    # A lemma bigram is named as people wrote it, stop words and all.
+    assert by_topic["leader"][0].theme.label == "Leadership from the top"
     assert "data" in _words(by_topic["data"][0])  # as written, not the lemma "datum"
     for found in themes:
         assert found.theme.kind == DISCOVERED
         assert found.theme.id.startswith("d-") and found.theme.label
-        assert "6 statements from 3 comments" in found.theme.description
+        assert f"marked by the words {found.theme.key_terms[0]}" in found.theme.description
         typicality = [t for _, t in found.members]
         assert typicality == sorted(typicality, reverse=True)
         assert 0 < found.coherence <= 1

@@ -29,6 +29,8 @@ from themesite.analyse.similarity import char_counts
 #: what sets a theme apart (on the seeds even "IT" is in under a third).
 MAX_DF = 0.5
 COMPONENTS = 100
+
+
 @dataclass(frozen=True)
 class Embedder:
     """Fitted once on the sample, then applied to any statements, row by row."""

@@ -170,11 +170,8 @@ def discover_themes(
     )
     engine.update(
         discovered_part,
-        centroids,
-        {
-            cluster.label: (found.theme.id, ", ".join(found.theme.key_terms[:5]))
-            for (cluster, _), found in zip(kept, themes, strict=True)
-        },
+        centroids[[cluster.label for cluster, _ in kept]],
+        [(found.theme.id, ", ".join(found.theme.key_terms[:5])) for found in themes],
     )
     return themes, report
 

@@ -141,18 +141,29 @@ def class_sums(
     return (onehot @ binary(part.counts[part.pool], columns)).toarray()
 
 
-def discovered_part(part: Part, centroids: np.ndarray, themes: dict[int, tuple[str, str]]) -> Part:
-    """The part with its typical members' outcomes for the discovered themes."""
-    typicality = _typicalities(part, centroids)
+def discovered_part(part: Part, centroids: np.ndarray, themes: Sequence[tuple[str, str]]) -> Part:
+    """The part with its outcomes for the discovered themes: each clustered statement goes
+    to the theme whose centroid (`centroids`, one per theme) is nearest, when it is
+    typical of it. So a statement of a cluster that was dropped as noise joins the theme
+    it is close to, and one close to none stays unexplained."""
+    assert part.vectors is not None
     outcomes = []
-    for row, label, t in zip(part.pool, part.labels, typicality, strict=True):
-        if int(label) in themes and t >= MIN_TYPICALITY:
-            theme_id, terms = themes[int(label)]
-            score = round(float(t), 4)
-            evidence = (Evidence("cluster", terms, score),)
-            outcomes.append(
-                Assignment(part.statements[row].id, theme_id, ASSIGNED, score, evidence)
-            )
+    if len(themes) and len(part.vectors):
+        similarity = part.vectors @ centroids.T
+        nearest = similarity.argmax(axis=1)
+        for row, best, score in zip(part.pool, nearest, similarity.max(axis=1), strict=True):
+            if score >= MIN_TYPICALITY:
+                theme_id, terms = themes[int(best)]
+                evidence = (Evidence("cluster", terms, round(float(score), 4)),)
+                outcomes.append(
+                    Assignment(
+                        part.statements[row].id,
+                        theme_id,
+                        ASSIGNED,
+                        round(float(score), 4),
+                        evidence,
+                    )
+                )
     return replace(part, outcomes=part.outcomes + tuple(outcomes), vectors=None, labels=None)
 
 
