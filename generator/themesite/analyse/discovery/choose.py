@@ -1,8 +1,11 @@
 """How many themes, and which clusters are real: separation beyond chance, then stability.
 
-k is the cosine silhouette of the statements minus that of a shuffled corpus (the same
-words and statement lengths, dealt out at random), over several seeds; as in the gap
-statistic, the smallest k within one standard error of the best wins.
+k has the best cosine silhouette of the statements minus that of a shuffled corpus (the
+same words and statement lengths, dealt out at random), mean over several seeds. The
+gap statistic's rule (the smallest k within one standard error of the best) was
+measured and not kept: it gave two themes to a 31-comment Polis conversation where the
+best gap gives four, for a key-point recovery on the ArgKP dev split of 0.414 against
+0.402 (in sample for both).
 
 Then each cluster must come back when the statements are sampled again (Hennig's
 clusterwise stability): k-means fits on random 80% resamples label the scanned
@@ -45,8 +48,8 @@ MINIBATCH = 5_000
 #: Chosen on dev and Polis: in sample there.
 MIN_CLUSTER_STABILITY = 0.3
 CRITERION = (
-    f"cosine silhouette above that of a shuffled corpus, mean of {SEEDS} seeds, the "
-    "smallest k within one standard error of the best; a cluster is kept when k-means on "
+    f"the best cosine silhouette above that of a shuffled corpus, mean of {SEEDS} seeds; "
+    "a cluster is kept when k-means on "
     f"{RESAMPLES} resamples of {RESAMPLE:.0%} finds it again (Jaccard >= "
     f"{MIN_CLUSTER_STABILITY})"
 )
@@ -86,13 +89,12 @@ def choose_k(vectors: np.ndarray, shuffled: np.ndarray, ks: list[int], seed: int
     rows = np.sort(rng.permutation(len(vectors))[:SCAN])
     scan, null = vectors[rows], shuffled[np.sort(rng.permutation(len(shuffled))[:SCAN])]
     scores = {k: _silhouette_gap(scan, null, k, seed) for k in ks}
-    top = max(ks, key=lambda k: (scores[k][0], -k))
-    k = min(k for k in ks if scores[k][0] >= scores[top][0] - scores[top][1])
-    return KChoice(k, {k: mean for k, (mean, _) in scores.items()}, rows, _fits(scan, k, seed))
+    k = max(ks, key=lambda k: (scores[k], -k))
+    return KChoice(k, scores, rows, _fits(scan, k, seed))
 
 
-def _silhouette_gap(scan: np.ndarray, null: np.ndarray, k: int, seed: int):
-    """Mean and standard error over seeds of silhouette(statements) - silhouette(shuffled)."""
+def _silhouette_gap(scan: np.ndarray, null: np.ndarray, k: int, seed: int) -> float:
+    """Mean over seeds of silhouette(statements) - silhouette(shuffled)."""
     from sklearn.metrics import silhouette_score
 
     gaps = []
@@ -106,7 +108,7 @@ def _silhouette_gap(scan: np.ndarray, null: np.ndarray, k: int, seed: int):
             for m in (scan, null)
         ]
         gaps.append(pair[0] - pair[1])
-    return float(np.mean(gaps)), float(np.std(gaps, ddof=1) / SEEDS**0.5)
+    return round(float(np.mean(gaps)), 4)
 
 
 def _fits(vectors: np.ndarray, k: int, seed: int) -> tuple[np.ndarray, ...]:

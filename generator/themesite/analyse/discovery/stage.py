@@ -15,6 +15,7 @@ themes are the same however the corpus is partitioned, and no step holds it whol
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -152,7 +153,7 @@ def discover_themes(
         if not terms:
             dropped.append((cluster, "no term shared by two of its statements"))
             continue
-        share = _share(per_class[i], names, terms[0], len(cluster.members))
+        share = _share(terms[0], texts[i])
         reason = junk_reason(terms[0], share, texts[i])
         if reason:
             dropped.append((cluster, reason))
@@ -268,9 +269,8 @@ def _parents(engine: Engine, clusters: Sequence[Cluster]) -> list[str | None]:
     return parents
 
 
-def _share(row: np.ndarray, names: np.ndarray, term: str, members: int) -> float:
-    """The share of a cluster's typical members that have the term (as spelled, or its
-    lemma when the spelling differs)."""
-    lowered = {str(n).lower(): i for i, n in enumerate(names)}
-    i = lowered.get(term.lower())
-    return float(row[i]) / members if i is not None and members else 0.0
+def _share(term: str, texts: Sequence[str]) -> float:
+    """The share of `texts` (a cluster's most typical members) that contain the term as
+    written."""
+    pattern = re.compile(rf"\b{re.escape(term)}\b", re.IGNORECASE)
+    return sum(1 for text in texts if pattern.search(text)) / len(texts) if texts else 0.0
