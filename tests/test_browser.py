@@ -157,7 +157,7 @@ def test_every_page_loads_without_errors_or_failed_requests(seed_url, reader):
     pages = sorted(p.relative_to(root / "site").as_posix() for p in (root / "site").rglob("*.html"))
     for path in pages:  # wait for the search worker too: a navigation would abort it
         reader.page.goto(url + path, wait_until="networkidle")
-    assert len(pages) >= 60
+    assert len(pages) >= 55  # home, method, downloads, 5 threads, 40+ contributors, themes
     assert reader.clean(), (reader.errors[:3], reader.failed[:3], reader.dialogs[:3])
 
 
