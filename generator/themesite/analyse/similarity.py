@@ -91,6 +91,8 @@ def char_counts(texts: Sequence[str]) -> sparse.csr_matrix:
     to broadcast; the same columns in every partition)."""
     from sklearn.feature_extraction.text import HashingVectorizer
 
+    if not texts:  # scikit-learn cannot hash an empty list
+        return sparse.csr_matrix((0, CHAR_FEATURES))
     hashing = HashingVectorizer(
         analyzer="char_wb",
         ngram_range=(3, 5),

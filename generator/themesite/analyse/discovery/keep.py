@@ -64,9 +64,11 @@ def spread_reason(cluster: Cluster, settings) -> str | None:
     return None
 
 
-def junk_reason(term: str, share: float, texts: Sequence[str]) -> str | None:
-    """Why a cluster whose leading key term is `term`, found in `share` of its members, is
-    held together by a name only, if it is."""
+def junk_reason(term: str, texts: Sequence[str]) -> str | None:
+    """Why a cluster whose leading key term is `term` is held together by a name only, if
+    it is; `texts` are its most typical members."""
+    pattern = re.compile(rf"\b{re.escape(term)}\b", re.IGNORECASE)
+    share = sum(1 for text in texts if pattern.search(text)) / len(texts) if texts else 0.0
     if share >= NAME_SHARE and is_name(term, texts):
         return f"held together by the name {term!r} ({share:.0%} of its statements)"
     return None

@@ -15,7 +15,6 @@ themes are the same however the corpus is partitioned, and no step holds it whol
 
 from __future__ import annotations
 
-import re
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -31,7 +30,7 @@ from themesite.analyse.discovery.choose import (
     kmeans,
 )
 from themesite.analyse.discovery.keep import Cluster, junk_reason, spread_reason
-from themesite.analyse.discovery.represent import fit_embedder
+from themesite.analyse.discovery.represent import fit_embedder, term_grams
 from themesite.analyse.discovery.steps import (
     class_sums,
     cluster_members,
@@ -96,7 +95,6 @@ class Sample:
 
     counts: sparse.csr_matrix
     lemmas: list[tuple[str, ...]]  # without stance words: a shuffled corpus keeps topics
-    texts: list[str]
 
 
 def discover_themes(
@@ -114,12 +112,13 @@ def discover_themes(
     weights = rarity.weights(names)
     sample = _sample(engine, columns, sizes, settings.seed, rarity.lang)
     single = sum(sizes) > FIT_SAMPLE
-    embedder = fit_embedder(sample.counts, sample.texts, weights, settings.seed, single)
+    grams = term_grams([str(name) for name in names])
+    embedder = fit_embedder(sample.counts, grams, weights, settings.seed, single)
     if embedder is not None:
         engine.update(embed_part, columns, embedder)
     usable = sum(engine.collect(usable_count)) if embedder is not None else 0
     report["statements"] = usable
-    vectors = embedder(sample.counts, sample.texts) if embedder is not None else np.zeros((0, 0))
+    vectors = embedder(sample.counts) if embedder is not None else np.zeros((0, 0))
     fit = np.flatnonzero(np.linalg.norm(vectors, axis=1) > 0) if vectors.size else []
     vectors = vectors[fit]
     distinct = len(np.unique(vectors.round(6), axis=0)) if len(fit) else 0
@@ -129,7 +128,7 @@ def discover_themes(
     if not ks:
         report["dropped"] = [f"{count(usable, 'statement')} to cluster: too few for two themes"]
         return [], report
-    shuffled = _shuffled(sample, fit, columns, vocabulary, weights, settings.seed)
+    shuffled = _shuffled(sample, fit, columns, vocabulary, grams, weights, settings.seed)
     choice = choose_k(vectors, shuffled, ks, settings.seed)
     k = choice.k
     model = kmeans(k, settings.seed, len(vectors)).fit(vectors)
@@ -153,8 +152,7 @@ def discover_themes(
         if not terms:
             dropped.append((cluster, "no term shared by two of its statements"))
             continue
-        share = _share(terms[0], texts[i])
-        reason = junk_reason(terms[0], share, texts[i])
+        reason = junk_reason(terms[0], texts[i])
         if reason:
             dropped.append((cluster, reason))
         else:
@@ -182,11 +180,7 @@ def _columns(df: np.ndarray, vocabulary: Vocabulary, lang: str):
     contraction fragments or numbers."""
     left_out = (*STANCE_LEMMAS.get(lang, ()), *FRAGMENTS)
     columns, names = select_columns(df, vocabulary, 2, MAX_FEATURES, left_out)
-    usable = [
-        i
-        for i, name in enumerate(names)
-        if not any(w in FRAGMENTS or any(ch.isdigit() for ch in w) for w in name.split())
-    ]
+    usable = [i for i, name in enumerate(names) if not any(ch.isdigit() for ch in name)]
     return columns[usable], np.asarray(names)[usable]
 
 
@@ -196,25 +190,22 @@ def _sample(engine: Engine, columns: np.ndarray, sizes: list[int], seed: int, la
     ids = [i for *_, part_ids in found for i in part_ids]
     order = sorted(range(len(ids)), key=ids.__getitem__)
     stance = frozenset(STANCE_LEMMAS.get(lang, ()))
-    lemmas = [lem for _, part_lemmas, _, _ in found for lem in part_lemmas]
-    texts = [text for _, _, part_texts, _ in found for text in part_texts]
+    lemmas = [lem for _, part_lemmas, _ in found for lem in part_lemmas]
     return Sample(
         sparse.vstack([counts for counts, *_ in found]).tocsr()[order],
         [tuple(w for w in lemmas[i] if w not in stance) for i in order],
-        [texts[i] for i in order],
     )
 
 
-def _shuffled(sample: Sample, fit, columns, vocabulary: Vocabulary, weights, seed: int):
-    """Vectors of a shuffled corpus: the sample's lemmas, and separately its words (for
-    the spellings), dealt out at random into statements of the same lengths."""
+def _shuffled(sample: Sample, fit, columns, vocabulary: Vocabulary, grams, weights, seed: int):
+    """Vectors of a shuffled corpus: the sample's lemmas dealt out at random into
+    statements of the same lengths."""
     lemmas = _deal([sample.lemmas[i] for i in fit], seed)
-    words = [" ".join(w) for w in _deal([sample.texts[i].split() for i in fit], seed)]
     counts = binary(vocabulary.count(lemmas), columns)
-    embedder = fit_embedder(counts, words, weights, seed)
+    embedder = fit_embedder(counts, grams, weights, seed)
     if embedder is None:
         return np.zeros((len(fit), 1))
-    return embedder(counts, words)
+    return embedder(counts)
 
 
 def _deal(items: Sequence[Sequence[str]], seed: int) -> list[list[str]]:
@@ -267,10 +258,3 @@ def _parents(engine: Engine, clusters: Sequence[Cluster]) -> list[str | None]:
         best = min(counts, key=lambda t: (-counts[t], t)) if counts else None
         parents.append(best if best and counts[best] > SUB_THEME * len(comments) else None)
     return parents
-
-
-def _share(term: str, texts: Sequence[str]) -> float:
-    """The share of `texts` (a cluster's most typical members) that contain the term as
-    written."""
-    pattern = re.compile(rf"\b{re.escape(term)}\b", re.IGNORECASE)
-    return sum(1 for text in texts if pattern.search(text)) / len(texts) if texts else 0.0

@@ -57,14 +57,13 @@ def pool_df(part: Part) -> tuple[int, np.ndarray]:
 
 
 def pool_sample(part: Part, rows: np.ndarray, columns: np.ndarray):
-    """Binary term rows, lemmas, texts and ids of the part's statements in the sample."""
+    """Binary term rows, lemmas and ids of the part's statements in the sample."""
     assert part.counts is not None
     chosen = _pool(part)[rows]
     statements = [part.statements[r] for r in chosen]
     return (
         binary(part.counts[chosen], columns),
         [s.lemmas for s in statements],
-        [s.text for s in statements],
         [s.id for s in statements],
     )
 
@@ -73,8 +72,7 @@ def embed_part(part: Part, columns: np.ndarray, embedder: Embedder) -> Part:
     """The part with the vectors of its pool (statements with nothing usable left out)."""
     assert part.counts is not None
     rows = _pool(part)
-    texts = [part.statements[r].text for r in rows]
-    vectors = embedder(binary(part.counts[rows], columns), texts)
+    vectors = embedder(binary(part.counts[rows], columns))
     usable = np.linalg.norm(vectors, axis=1) > 0
     return replace(part, pool=rows[usable], vectors=vectors[usable])
 

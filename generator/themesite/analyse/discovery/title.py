@@ -38,7 +38,7 @@ def discovered_themes(
     for (cluster, terms), parent in zip(named, parents, strict=True):
         free = [t for t in terms if _heading(t).lower() not in taken]
         texts = [m.text for m in cluster.members if m.text]
-        title = _heading(as_written(free[0] if free else terms[0], texts))
+        title = _heading(_as_written(free[0] if free else terms[0], texts))
         taken[title.lower()] += 1
         if taken[title.lower()] > 1:
             title = f"{title} ({taken[title.lower()]})"
@@ -46,7 +46,7 @@ def discovered_themes(
     return themes
 
 
-def as_written(term: str, texts: Sequence[str]) -> str:
+def _as_written(term: str, texts: Sequence[str]) -> str:
     """A two-word term as the members' own phrase: "leadership top" is how a lemma bigram
     without stop words reads, "leadership from the top" how people wrote it. The most
     frequent span from the first word to the second (at most two words between) in
