@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from themesite.analyse.discovery.choose import MIN_CLUSTER_STABILITY
-from themesite.analyse.discovery.steps import Member
+from themesite.analyse.discovery.steps import Member, spellings
 from themesite.wording import count
 
 #: A cluster whose typical members are mostly one text (a signature, a test string
@@ -58,7 +58,7 @@ def spread_reason(cluster: Cluster, settings) -> str | None:
             f"found again by only {cluster.stability:.0%} of its members in resampled "
             f"clusterings (at least {MIN_CLUSTER_STABILITY:.0%} needed)"
         )
-    texts = [_plain(m.text) for m in members if m.text]
+    texts = [_plain(text) for text in spellings(members)]
     if texts and len(set(texts)) < MIN_DISTINCT * len(texts):
         return f"{len(set(texts))} distinct texts in {count(len(texts), 'statement')}: boilerplate"
     return None

@@ -147,7 +147,9 @@ def discovered_part(part: Part, centroids: np.ndarray, themes: Sequence[tuple[st
     assert part.vectors is not None
     outcomes = []
     if len(themes) and len(part.vectors):
-        similarity = part.vectors @ centroids.T
+        # Row by row (einsum, not BLAS): a statement's scores cannot depend on which
+        # other statements share its partition.
+        similarity = np.einsum("ij,kj->ik", part.vectors, centroids)
         nearest = similarity.argmax(axis=1)
         for row, best, score in zip(part.pool, nearest, similarity.max(axis=1), strict=True):
             if score >= MIN_TYPICALITY:
@@ -166,7 +168,9 @@ def discovered_part(part: Part, centroids: np.ndarray, themes: Sequence[tuple[st
 
 
 def spellings(members: Sequence[Member]) -> list[str]:
-    """Texts of a cluster's most typical members, to spell its key terms as written."""
+    """Texts of a cluster's most typical members (the same however the corpus is
+    partitioned: each part keeps its own most typical ones), to spell its key terms as
+    written and to read its names."""
     return [m.text for m in members if m.text][:SPELLING_MEMBERS]
 
 

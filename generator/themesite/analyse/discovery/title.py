@@ -15,6 +15,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from themesite.analyse.discovery.keep import Cluster
+from themesite.analyse.discovery.steps import spellings
 from themesite.analyse.records import DISCOVERED, Theme
 from themesite.ingest.text import slugify
 
@@ -37,7 +38,7 @@ def discovered_themes(
     themes = []
     for (cluster, terms), parent in zip(named, parents, strict=True):
         free = [t for t in terms if _heading(t).lower() not in taken]
-        texts = [m.text for m in cluster.members if m.text]
+        texts = spellings(cluster.members)
         title = _heading(_as_written(free[0] if free else terms[0], texts))
         taken[title.lower()] += 1
         if taken[title.lower()] > 1:
