@@ -240,8 +240,7 @@ def assign_part(part: Part, inputs: AssignInputs, models: dict[str, object]) -> 
 
 
 def statement_scores(part: Part, inputs: AssignInputs) -> tuple[np.ndarray, np.ndarray]:
-    """Every statement's zero-shot score for every theme (what ranks them), and its
-    confidence (from the similarity alone, against the null).
+    """Every statement's zero-shot similarity to every theme, and its confidence.
 
     A comment of n statements has n chances to beat the null by luck, and takes its
     strongest statement: so a statement's share of null scores beaten counts to the
@@ -252,7 +251,7 @@ def statement_scores(part: Part, inputs: AssignInputs) -> tuple[np.ndarray, np.n
     found = scores(inputs.profiles, part.counts, [s.text for s in part.statements])
     per_comment = Counter(s.comment_id for s in part.statements)
     chances = np.array([per_comment[s.comment_id] for s in part.statements], dtype=np.float64)
-    return found.rank, inputs.profiles.confidence(found.similarity) ** chances[:, None]
+    return found, inputs.profiles.confidence(found) ** chances[:, None]
 
 
 def _zero_shot(
@@ -262,7 +261,6 @@ def _zero_shot(
     profiles = inputs.profiles
     assert profiles is not None
     settings = profiles.settings
-    margin = settings.margin if profiles.learned is None else settings.learned_margin
     columns = [i for i, t in enumerate(profiles.theme_ids) if t not in inputs.pattern_themes]
     order = np.argsort(-similarity, axis=1, kind="stable")
     best = similarity[np.arange(len(similarity)), order[:, 0]]
@@ -277,10 +275,10 @@ def _zero_shot(
             score, share = float(similarity[row, column]), float(confidence[row, column])
             if share < settings.ambiguous_null or score <= 0:
                 continue
-            clear = order[row, 0] == column and best[row] >= margin * second[row]
+            clear = order[row, 0] == column and best[row] >= settings.margin * second[row]
             if clear and share >= settings.assign_null:
                 status = ASSIGNED
-            elif score * margin >= best[row]:
+            elif score * settings.margin >= best[row]:
                 status = AMBIGUOUS
             else:
                 continue

@@ -10,11 +10,7 @@ Each statement is compared with each theme in one space of two parts:
 
 A theme's own text counts the terms it shares with the other themes' texts less (every
 key point of a debate names its topic), and its examples, averaged, count more the
-more there are. Once several themes have a few examples each, a multinomial logistic
-regression on the definitions and examples also says which theme a statement is
-closest to, and its probability is mixed into the score: examples then teach which
-words tell the themes apart, not only what each says (`learned`). An optional sentence
-encoder adds a third view (`encoder.py`).
+more there are. An optional sentence encoder adds a third view (`encoder.py`).
 
 Similarity alone does not say whether a theme is there. Each theme is therefore also
 built from random corpus words of the same lengths, many times, and scored against a
@@ -40,13 +36,6 @@ WORD_SHARE = 0.3
 #: words: one example is one way of saying it, not the theme (at half weight, one
 #: example made ArgKP dev worse than none: 0.54 against 0.62).
 EXAMPLES_FOR_HALF = 3
-#: A theme needs this many examples to teach the learned view, and two themes must have
-#: them: with one example per ArgKP key point the learned view cost 4 points of top-1
-#: (dev 0.59 -> 0.54), with 3 it is even, with 5 and 10 it gains 3-6 points on train
-#: and dev (both splits were looked at to choose it: in sample).
-EXAMPLES_TO_LEARN = 3
-#: The learned view's share of a theme's score once it is there (the rest: similarity).
-LEARNED_SHARE = 0.7
 #: Random versions of each theme that make its null scores.
 NULL_TEXTS = 20
 #: Null scores kept per theme (as quantiles): small to broadcast, fine enough to rank.
@@ -71,10 +60,6 @@ class SimilaritySettings:
     assign_null: float = 0.9  # null share a statement's best theme must beat to be assigned
     ambiguous_null: float = 0.8  # null share from which a theme is ambiguous
     margin: float = 1.3  # how many times the next theme's score the best must reach
-    #: ... once a learned view mixes in its probabilities, which are softer than the
-    #: similarity (with 5 examples per ArgKP key point, 1.3 assigned 26% of dev at
-    #: precision 0.94, 1.1 assigned 58% at 0.79: chosen on dev, in sample).
-    learned_margin: float = 1.1
     seed: int = 13
 
 
@@ -86,8 +71,6 @@ class Profiles:
     word_idf: Idf
     char_idf: np.ndarray
     vectors: sparse.csr_matrix  # one unit row per theme in the combined space
-    #: A LogisticRegression from the combined space to the themes (see EXAMPLES_TO_LEARN)
-    learned: object | None
     null: np.ndarray  # (themes, NULL_POINTS) sorted null scores
     settings: SimilaritySettings
     encoder: object | None = None  # an `encoder.Encoder`, or None
@@ -172,7 +155,6 @@ def build_profiles(
         word_idf=word_idf,
         char_idf=char_idf,
         vectors=vectors,
-        learned=_learned(themes, space),
         null=np.ascontiguousarray(null),
         settings=settings,
         encoder=encoder,
@@ -181,47 +163,18 @@ def build_profiles(
     )
 
 
-@dataclass(frozen=True)
-class Scored:
-    """Each statement's scores for each theme (statements, themes)."""
-
-    #: What ranks the themes: the similarity, mixed with the learned view's probability
-    #: where there is one.
-    rank: np.ndarray
-    #: The similarity alone, which the null calibrates: a learned view picks between
-    #: themes, it does not say whether any is there (random-word examples are easy to
-    #: tell apart, so their probabilities would make every null too strict).
-    similarity: np.ndarray
-
-
-def scores(profiles: Profiles, word_counts: sparse.csr_matrix, texts: Sequence[str]) -> Scored:
+def scores(profiles: Profiles, word_counts: sparse.csr_matrix, texts: Sequence[str]) -> np.ndarray:
+    """Each statement's similarity to each theme (statements, themes)."""
     x = combined(word_counts, texts, profiles.word_idf, profiles.char_idf)
-    similarity = (x @ profiles.vectors.T).toarray()
-    if profiles.encoder is not None:
-        similarity = _blend(similarity, profiles.encoder.embed(texts) @ profiles.encoded.T)
-    if profiles.learned is None:
-        return Scored(similarity, similarity)
-    probability = profiles.learned.predict_proba(x)
-    return Scored((1 - LEARNED_SHARE) * similarity + LEARNED_SHARE * probability, similarity)
+    lexical = (x @ profiles.vectors.T).toarray()
+    if profiles.encoder is None:
+        return lexical
+    return _blend(lexical, profiles.encoder.embed(texts) @ profiles.encoded.T)
 
 
 def _blend(lexical: np.ndarray, encoded: np.ndarray) -> np.ndarray:
     """Half words, half sentence embeddings: the mix measured best on ArgKP train."""
     return 0.5 * lexical + 0.5 * encoded
-
-
-def _learned(themes: Sequence[ThemeWords], space):
-    """A logistic regression from each theme's definition and examples to the theme, when
-    at least two themes have EXAMPLES_TO_LEARN examples (the others learn from their
-    definition alone); None otherwise."""
-    from sklearn.linear_model import LogisticRegression
-
-    if sum(len(t.examples) >= EXAMPLES_TO_LEARN for t in themes) < 2:
-        return None
-    rows = [t.definition for t in themes] + [e for t in themes for e in t.examples]
-    labels = list(range(len(themes))) + [i for i, t in enumerate(themes) for _ in t.examples]
-    x = space([lemmas for _, lemmas in rows], [text for text, _ in rows])
-    return LogisticRegression(C=1.0, max_iter=2000).fit(x, labels)
 
 
 def _profiles(themes: Sequence[ThemeWords], space) -> sparse.csr_matrix:
