@@ -90,9 +90,21 @@ def analyse_stage(
     progress: Progress = QUIET,
     threads: list[Thread] | None = None,
 ):
-    """Analyse the corpus under a taxonomy and write build/findings.json atomically."""
+    """Analyse the corpus under a taxonomy, with the researcher's reviews as supervision
+    and their decisions applied, and write build/findings.json atomically."""
+    from themesite.analyse.shaping import supervised
+    from themesite.review.apply import comment_texts, project_shaping
+
     taxonomy = project_taxonomy(project, config, taxonomy_path)
-    analysis = run_analysis(project, config, taxonomy, progress, threads)
+    shaping = project_shaping(project)
+    if shaping.verdicts:
+        texts = (
+            {c.id: c.text for t in threads for c in t.comments}
+            if threads is not None
+            else comment_texts(project)
+        )
+        taxonomy = supervised(taxonomy, shaping, texts)
+    analysis = run_analysis(project, config, taxonomy, progress, threads, shaping)
     progress.step("analyse: writing build/findings.json")
     write_findings(project, analysis)
     return analysis
@@ -132,11 +144,18 @@ def project_taxonomy(project: Project, config: AnalyseConfig, taxonomy_path: Pat
 
 
 def run_analysis(
-    project: Project, config: AnalyseConfig, taxonomy, progress: Progress = QUIET, threads=None
+    project: Project,
+    config: AnalyseConfig,
+    taxonomy,
+    progress: Progress = QUIET,
+    threads=None,
+    shaping=None,
 ):
     """The analysis of the project's corpus under `taxonomy`, on the configured engine,
-    with what the votes kept beside its sources say (see `analyse.votes`)."""
+    with what the votes kept beside its sources say (see `analyse.votes`) and the
+    researcher's decisions and reviews (`shaping`, see `analyse.shaping`) applied."""
     from themesite.analyse.opinions import GroupSettings
+    from themesite.analyse.shaping import NO_SHAPING
     from themesite.analyse.stage import analyse
     from themesite.analyse.votes import with_votes
 
@@ -148,7 +167,9 @@ def run_analysis(
     progress.step("analyse: votes and opinion groups")
     opinions = read_opinions(project, settings, threads)
     with _engine(project, config, taxonomy, progress, threads) as engine:
-        analysis = analyse(engine, taxonomy, config, opinions.opposed(), progress)
+        analysis = analyse(
+            engine, taxonomy, config, opinions.opposed(), progress, shaping or NO_SHAPING
+        )
     return replace(analysis, findings=with_votes(analysis.findings, opinions, settings))
 
 
@@ -338,6 +359,11 @@ def build(
     mkdocs_config(project.root, SiteText(title="", description=""))
     corpus = ingest_stage(project, ingest, progress)
     analysis = analyse_stage(project, analyse, progress=progress, threads=corpus.threads)
+    if ingest.strict and analysis.warnings:
+        raise StrictError(
+            f"{len(analysis.warnings)} warning(s) under --strict; first: {analysis.warnings[0]}",
+            "fix the decisions or reviews it names, or drop --strict",
+        )
     progress.step("render: pages and downloads")
     site = render_stage(project, analyse, analysis, corpus, site_config)
     report = BuildReport(
@@ -349,7 +375,7 @@ def build(
         processed=analysis.processed,
         cached=analysis.cached,
         mkdocs=site.mkdocs,
-        warnings=site.warnings,
+        warnings=(*analysis.warnings, *site.warnings),
     )
     progress.step(f"build: writing {len(site.pages)} pages")
     with build_lock(project):

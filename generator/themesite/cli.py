@@ -486,6 +486,75 @@ def _write(rows, columns, fmt: str, output: Path | None) -> None:
 
 
 @app.command()
+def review(
+    theme: Annotated[
+        str | None, typer.Argument(help="The theme to review: its id or its label.")
+    ] = None,
+    output: OutputOption = None,
+    apply: Annotated[
+        Path | None,
+        typer.Option("--apply", help="Record a filled-in sheet's yes/no rows as reviews."),
+    ] = None,
+    reviewer: Annotated[
+        str | None, typer.Option("--reviewer", help="Who decided (default: git user.name, $USER).")
+    ] = None,
+    at: Annotated[
+        str | None, typer.Option("--at", help="When, as ISO 8601 (default: now, UTC).")
+    ] = None,
+) -> None:
+    """Write a theme's review sheet (CSV), or apply one to corpus/labels/reviews.csv."""
+    from themesite.review.apply import apply_sheet, write_sheet
+
+    with _errors():
+        project = _recover()
+        load_config(project)
+        if apply is not None:
+            if theme is not None:
+                raise ThemesiteError("give either THEME or --apply FILE", "not both")
+            done = apply_sheet(project, apply, reviewer, at)
+            out.print(
+                f"{done.path}: {done.added} added, {done.changed} changed, "
+                f"{done.unchanged} unchanged; {count(done.skipped, 'row')} without a decision",
+                highlight=False,
+                soft_wrap=True,
+            )
+            return
+        if theme is None:
+            raise ThemesiteError("name the theme to review", "themesite review THEME --output FILE")
+        if output is None:
+            write_sheet(project, theme, sys.stdout)
+            return
+        with output.open("w", encoding="utf-8", newline="") as handle:
+            rows = write_sheet(project, theme, handle)
+    err.print(f"wrote {count(rows, 'row')} to {output}", highlight=False)
+
+
+@app.command()
+def promote(
+    theme: Annotated[str, typer.Argument(help="The discovered theme: its id or its label.")],
+    theme_id: Annotated[
+        str | None, typer.Option("--id", help="Its taxonomy id (default: its id without d-).")
+    ] = None,
+    taxonomy: TaxonomyOption = None,
+) -> None:
+    """Add a discovered theme to the taxonomy, drafted from its terms, quotes and reviews."""
+    from themesite.review.promote import promote as run_promote
+
+    with _errors():
+        project = _recover()
+        config = load_config(project)
+        path = taxonomy or project.resolve(config.analyse.taxonomy)
+        done = run_promote(project, path, theme, theme_id)
+    source = "reviewed members" if done.confirmed else "quotes (nobody has reviewed it yet)"
+    out.print(
+        f"added theme {done.theme_id} to {done.taxonomy} with "
+        f"{count(done.examples, 'example')} from its {source}; edit its description, "
+        "then run 'themesite build'",
+        highlight=False,
+    )
+
+
+@app.command()
 def formats() -> None:
     """List the input formats themesite recognises."""
     from themesite.ingest.registry import formats as registered

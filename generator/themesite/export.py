@@ -11,7 +11,7 @@ import json
 from collections.abc import Iterable, Iterator
 from typing import TextIO
 
-from themesite.analyse.records import Findings, VoteSummary
+from themesite.analyse.records import Evidence, Findings, VoteSummary
 from themesite.errors import ThemesiteError
 from themesite.ingest.records import Thread
 
@@ -86,8 +86,13 @@ def assignment_rows(findings: Findings) -> Iterator[dict[str, object]]:
             "kind": theme.kind,
             "status": item.status,
             "confidence": item.confidence,
-            "evidence": " | ".join(f"{e.kind}: {e.detail} ({e.score:g})" for e in item.evidence),
+            "evidence": evidence_text(item.evidence),
         }
+
+
+def evidence_text(evidence: Iterable[Evidence]) -> str:
+    """Evidence as 'kind: detail (score)' items joined by ' | ', as every export writes it."""
+    return " | ".join(f"{e.kind}: {e.detail} ({e.score:g})" for e in evidence)
 
 
 def score_rows(findings: Findings) -> Iterator[dict[str, object]]:

@@ -61,6 +61,7 @@ from themesite.analyse.parts import (
 from themesite.analyse.pipeline import build_pipeline
 from themesite.analyse.quotes import representative_quotes
 from themesite.analyse.records import ASSIGNED, SEEDED, Findings, Theme
+from themesite.analyse.shaping import NO_SHAPING, Shaping, shape
 from themesite.analyse.similarity import SimilaritySettings, ThemeWords, build_profiles
 from themesite.analyse.taxonomy import Taxonomy
 from themesite.config import AnalyseConfig
@@ -78,6 +79,8 @@ class Analysis:
     #: Texts that went through the NLP, and texts whose NLP results came from the cache.
     processed: int = 0
     cached: int = 0
+    #: Decisions and reviews that name themes or comments this analysis does not have.
+    warnings: tuple[str, ...] = ()
 
 
 def analyse(
@@ -86,10 +89,12 @@ def analyse(
     config: AnalyseConfig,
     opposed: frozenset[str] = frozenset(),
     progress: Progress = QUIET,
+    shaping: Shaping = NO_SHAPING,
 ) -> Analysis:
     """Findings of the corpus held by `engine` (its statements extracted) under the taxonomy;
     `opposed` comments (more voters disagreed than agreed) are quoted only when a theme
-    has no other."""
+    has no other; the researcher's decisions and reviews (`shaping`) are applied to the
+    themes found before anything is counted."""
     progress.step("analyse: vocabulary and term counts")
     nlp = build_pipeline(config.pipeline)
     theme_texts = _theme_texts(nlp, taxonomy)
@@ -170,11 +175,25 @@ def analyse(
     }
     processed = sum(s[4] for s in summaries)
     infos = [info for s in summaries for info in s[0]]
-    findings = build_findings(
+    shaped = shape(
         themes,
         aggregate_comments(statement_outcomes),
         statement_outcomes,
         quotes,
+        shaping,
+        {info.comment_id for info in infos},
+        config.quotes_max,
+    )
+    if shaping:
+        parameters["shaping"] = {
+            "decisions": len(shaping.decisions),
+            "reviews": len(shaping.verdicts),
+        }
+    findings = build_findings(
+        shaped.themes,
+        shaped.comments,
+        shaped.statements,
+        shaped.quotes,
         infos,
         sum(s[2] for s in summaries),
         sum(s[3] for s in summaries),
@@ -187,6 +206,7 @@ def analyse(
         pattern_themes=pattern_themes,
         processed=processed,
         cached=len(infos) - processed,
+        warnings=shaped.warnings,
     )
 
 

@@ -105,14 +105,7 @@ def load_taxonomy(path: Path, missing_ok: bool = False) -> Taxonomy:
         raise TaxonomyError(
             f"{path}: the taxonomy is not UTF-8 text", "save it as UTF-8 YAML"
         ) from exc
-    try:
-        root = yaml.compose(text)
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        line = mark.line + 1 if mark else 1
-        raise TaxonomyError(
-            f"{path}:{line}: not valid YAML", "fix the indentation or quoting"
-        ) from exc
+    root = compose(text, path, TaxonomyError)
     digest = hashlib.sha256(text.encode("utf-8")).hexdigest()
     if root is None:
         return Taxonomy(path=str(path), themes=(), sha256=digest)
@@ -121,6 +114,17 @@ def load_taxonomy(path: Path, missing_ok: bool = False) -> Taxonomy:
     if problems:
         raise TaxonomyError(f"{len(problems)} problem(s) in the taxonomy: " + "; ".join(problems))
     return Taxonomy(path=str(path), themes=tuple(themes), sha256=digest)
+
+
+def compose(text: str, path: Path, error: type[ThemesiteError]) -> yaml.Node | None:
+    """The YAML node tree of a researcher's file (which keeps every line number), or
+    `error` naming the line where the YAML breaks."""
+    try:
+        return yaml.compose(text)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        line = mark.line + 1 if mark else 1
+        raise error(f"{path}:{line}: not valid YAML", "fix the indentation or quoting") from exc
 
 
 def _read_themes(root: yaml.Node | None, path: str, problems: list[str]) -> list[ThemeSpec]:
