@@ -366,6 +366,8 @@ def analyse(
         threads = read_threads(project.threads) if config.engine == "local" else None
         with _progress() as progress:
             analysis = analyse_stage(project, config, taxonomy, progress, threads)
+    for warning in analysis.warnings:
+        err.print(f"[yellow]warning:[/] {escape(warning)}", highlight=False, soft_wrap=True)
     findings = analysis.findings
     cover = findings.coverage
     out.print(

@@ -10,7 +10,8 @@ before the findings are counted, so that every page and export agrees with them:
   comment the theme whatever the model said, `no` takes it away.
 
 Verdicts also supervise the model (`supervised`): a `yes` comment is an example of its
-theme, a `no` comment a counter-example. Nothing here reads a file; a decision or a
+theme, a `no` comment a counter-example, when it is short enough to be one claim
+(`EXAMPLE_WORDS`); a longer comment is only overridden. Nothing here reads a file; a decision or a
 verdict that names a theme or a comment the analysis no longer has is returned as a
 warning naming its file and line, never dropped in silence.
 """
@@ -25,6 +26,11 @@ from themesite.analyse.taxonomy import Taxonomy
 
 YES = "yes"
 NO = "no"
+#: A reviewed comment longer than this is not made an example: a comment of several
+#: paragraphs says several things, and on the seeds one of 150 words as an example of
+#: 'speed' lowered every speed statement's confidence (11 comments assigned -> 8), where
+#: a one-sentence example left it as it was (10).
+EXAMPLE_WORDS = 60
 
 
 @dataclass(frozen=True)
@@ -88,7 +94,7 @@ def supervised(taxonomy: Taxonomy, shaping: Shaping, texts: Mapping[str, str]) -
     counters: dict[str, list[str]] = {}
     for verdict in sorted(shaping.resolved(), key=lambda v: (v.theme_id, v.comment_id)):
         text = texts.get(verdict.comment_id)
-        if text is None or verdict.theme_id not in known:
+        if text is None or verdict.theme_id not in known or len(text.split()) > EXAMPLE_WORDS:
             continue
         target = examples if verdict.decision == YES else counters
         target.setdefault(verdict.theme_id, []).append(" ".join(text.split()))
