@@ -161,7 +161,8 @@ def main() -> None:
     total["rows_per_theme"] = args.rows
     print(json.dumps(total), flush=True)
     if args.json:
-        report = {f"{args.split} rows={args.rows}": {"summary": total, "groups": rows}}
+        report = json.loads(args.json.read_text("utf-8")) if args.json.exists() else {}
+        report[f"{args.split} rows={args.rows}"] = {"summary": total, "groups": rows}
         args.json.write_text(json.dumps(report, indent=2) + "\n", encoding="utf-8")
 
 

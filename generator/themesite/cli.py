@@ -266,13 +266,13 @@ def export_comments(
     output: OutputOption = None,
 ) -> None:
     """One row per comment, with its thread, author, reply link, verbatim text and source lines."""
-    from themesite.export import COMMENT_COLUMNS, comment_rows
+    from themesite.export import COMMENT_COLUMNS, comment_rows, save_rows
     from themesite.ingest.store import read_threads
 
     with _errors():
         project = _recover(required=False)
         load_config(project)  # a wrong setting stops every command, this one too
-        _write(comment_rows(read_threads(project.threads)), COMMENT_COLUMNS, fmt, output)
+        save_rows(comment_rows(read_threads(project.threads)), COMMENT_COLUMNS, fmt, output)
 
 
 TaxonomyOption = Annotated[
@@ -444,16 +444,22 @@ def export_assignments(
 ) -> None:
     """One row per (comment, theme) outcome with status, confidence and evidence."""
     from themesite.build import read_findings
-    from themesite.export import ASSIGNMENT_COLUMNS, SCORE_COLUMNS, assignment_rows, score_rows
+    from themesite.export import (
+        ASSIGNMENT_COLUMNS,
+        SCORE_COLUMNS,
+        assignment_rows,
+        save_rows,
+        score_rows,
+    )
 
     with _errors():
         project = _recover(required=False)
         load_config(project)
         findings = read_findings(project)
         if every:
-            _write(score_rows(findings), SCORE_COLUMNS, fmt, output)
+            save_rows(score_rows(findings), SCORE_COLUMNS, fmt, output)
         else:
-            _write(assignment_rows(findings), ASSIGNMENT_COLUMNS, fmt, output)
+            save_rows(assignment_rows(findings), ASSIGNMENT_COLUMNS, fmt, output)
 
 
 @export_app.command("themes")
@@ -475,16 +481,6 @@ def export_themes(
             sys.stdout.write(text + "\n")
         else:
             output.write_text(text + "\n", encoding="utf-8")
-
-
-def _write(rows, columns, fmt: str, output: Path | None) -> None:
-    from themesite.export import write_rows
-
-    if output is None:
-        write_rows(rows, columns, fmt, sys.stdout)
-    else:
-        with output.open("w", encoding="utf-8", newline="") as handle:
-            write_rows(rows, columns, fmt, handle)
 
 
 @app.command()
@@ -523,11 +519,9 @@ def review(
             return
         if theme is None:
             raise ThemesiteError("name the theme to review", "themesite review THEME --output FILE")
-        if output is None:
-            write_sheet(project, theme, sys.stdout)
-            return
-        with output.open("w", encoding="utf-8", newline="") as handle:
-            rows = write_sheet(project, theme, handle)
+        rows = write_sheet(project, theme, output)
+    if output is None:
+        return
     err.print(f"wrote {count(rows, 'row')} to {output}", highlight=False)
 
 

@@ -7,8 +7,11 @@ text column holds the comment's paragraphs joined by a blank line, verbatim.
 from __future__ import annotations
 
 import csv
+import io
 import json
+import sys
 from collections.abc import Iterable, Iterator
+from pathlib import Path
 from typing import TextIO
 
 from themesite.analyse.records import Evidence, Findings, VoteSummary
@@ -171,6 +174,20 @@ def write_rows(
             out.write(json.dumps(row, ensure_ascii=False) + "\n")
             count += 1
     return count
+
+
+def save_rows(
+    rows: Iterable[dict[str, object]], columns: tuple[str, ...], fmt: str, output: Path | None
+) -> int:
+    """Write the rows to `output` (stdout without one); a file is written only once every
+    row is ready, so a failing export leaves no half-written file behind."""
+    buffer = io.StringIO()
+    written = write_rows(rows, columns, fmt, buffer)
+    if output is None:
+        sys.stdout.write(buffer.getvalue())
+    else:
+        output.write_text(buffer.getvalue(), encoding="utf-8", newline="")
+    return written
 
 
 #: Vote summaries: one row for everyone (group "all"), then one per opinion group.

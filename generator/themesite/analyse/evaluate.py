@@ -259,11 +259,18 @@ def evaluate_project(
     progress: Progress = QUIET,
 ) -> dict:
     """Run the analysis and score it, the patterns-only baseline and the model without
-    patterns (themes as written in words) against the coding file."""
+    patterns (themes as written in words) against the coding file.
+
+    The researcher's reviews and decisions (`themesite review`) are left out: a review
+    overrides the model for its comment, so scoring with them would count the
+    reviewer's agreement with the coder as the model's. For the same reason the analysis
+    is written to build/findings.json only in a project without them, where it is the
+    one `themesite analyse` would write."""
     from dataclasses import replace
 
     from themesite.build import project_taxonomy, run_analysis, write_findings
     from themesite.ingest.store import read_threads
+    from themesite.review.apply import project_shaping
 
     labels = labels_path or project.resolve(config.labels)
     if not labels.is_file():  # before minutes of analysis
@@ -271,7 +278,8 @@ def evaluate_project(
     threads = read_threads(project.threads)
     taxonomy = project_taxonomy(project, config, taxonomy_path)
     analysis = run_analysis(project, config, taxonomy, progress.within("model · "), threads)
-    write_findings(project, analysis)
+    if not project_shaping(project):
+        write_findings(project, analysis)
     words_only = None
     if taxonomy.themes:
         # No NLP cache: it holds one taxonomy's pattern hits, and this run would empty it.

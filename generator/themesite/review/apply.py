@@ -12,7 +12,6 @@ import os
 import subprocess
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import TextIO
 
 from themesite.analyse.shaping import Shaping, Verdict
 from themesite.config import Project
@@ -46,15 +45,16 @@ def comment_texts(project: Project) -> dict[str, str]:
     return {c.id: c.text for t in read_threads(project.threads) for c in t.comments}
 
 
-def write_sheet(project: Project, theme_name: str, out: TextIO) -> int:
-    """Write the review sheet of the theme named `theme_name`; returns its row count."""
+def write_sheet(project: Project, theme_name: str, output: Path | None) -> int:
+    """Write the review sheet of the theme named `theme_name` to `output` (stdout without
+    one); returns its row count."""
     from themesite.build import read_findings
-    from themesite.export import write_rows
+    from themesite.export import save_rows
 
     findings = read_findings(project)
     theme = find_theme(findings, theme_name)
     texts = comment_texts(project)
-    return write_rows(review_rows(findings, theme, texts), SHEET_COLUMNS, "csv", out)
+    return save_rows(review_rows(findings, theme, texts), SHEET_COLUMNS, "csv", output)
 
 
 def default_reviewer(project: Project) -> str:
