@@ -203,3 +203,50 @@ def test_an_encoder_finds_a_paraphrase_that_shares_no_word(monkeypatch):
     assert _best(findings)["c00"] == "green"
     assert ("c00", "green") in assigned(findings)
     assert findings.parameters["encoder"] == "concepts"
+
+
+def _words(text: str) -> tuple[str, tuple[str, ...]]:
+    return text, tuple(text.lower().strip(".").split())
+
+
+def test_a_long_example_gives_the_theme_only_its_sentence_nearest_the_theme():
+    """A coded comment says more than its theme: its other sentences must not become
+    the theme's words."""
+    from sklearn.feature_extraction.text import HashingVectorizer
+
+    from themesite.analyse.similarity import ThemeWords, _chosen
+
+    hashing = HashingVectorizer(n_features=2**12, alternate_sign=False)
+
+    def space(word_lists, raw):
+        return hashing.transform([" ".join(words) for words in word_lists])
+
+    passage = tuple(
+        _words(text)
+        for text in (
+            "The canteen food at our school has improved a lot this year.",
+            "School uniforms should be banned outright.",
+            "The bus is late every morning.",
+        )
+    )
+    themes = [
+        ThemeWords("ban", _words("Uniforms should be banned."), (), (passage,)),
+        ThemeWords("food", _words("Canteen food."), (_words("The food is good."),)),
+    ]
+    chosen = _chosen(themes, space)
+    assert [t.examples for t in chosen] == [(passage[1],), themes[1].examples]
+    assert all(t.passages == () for t in chosen)
+
+
+def test_examples_longer_than_a_passage_are_split_into_sentences():
+    from themesite.analyse.pipeline import build_pipeline
+    from themesite.analyse.similarity import PASSAGE_WORDS
+    from themesite.analyse.stage import _theme_words
+
+    long = " ".join(["Uniforms should be banned now."] + ["We talked about lunch."] * 15)
+    assert len(long.split()) > PASSAGE_WORDS
+    theme = ThemeSpec("ban", "Ban", "Ban uniforms.", examples=("Ban them.", long))
+    (words,) = _theme_words(build_pipeline("blank:en"), Taxonomy("", (theme,)))
+    assert [text for text, _ in words.examples] == ["Ban them."]
+    assert len(words.passages) == 1 and len(words.passages[0]) == 16
+    assert words.passages[0][0][0] == "Uniforms should be banned now."

@@ -62,7 +62,12 @@ from themesite.analyse.pipeline import build_pipeline
 from themesite.analyse.quotes import representative_quotes
 from themesite.analyse.records import ASSIGNED, SEEDED, Findings, Theme
 from themesite.analyse.shaping import NO_SHAPING, Shaping, shape
-from themesite.analyse.similarity import SimilaritySettings, ThemeWords, build_profiles
+from themesite.analyse.similarity import (
+    PASSAGE_WORDS,
+    SimilaritySettings,
+    ThemeWords,
+    build_profiles,
+)
 from themesite.analyse.taxonomy import Taxonomy
 from themesite.config import AnalyseConfig
 from themesite.progress import QUIET, Progress
@@ -250,19 +255,30 @@ def _theme_texts(nlp, taxonomy: Taxonomy) -> ThemeTexts:
 
 
 def _theme_words(nlp, taxonomy: Taxonomy) -> list[ThemeWords]:
-    """Each theme's label and description as one text, and its written examples."""
-    words = []
+    """Each theme's label and description as one text, and its examples: those longer
+    than PASSAGE_WORDS as their sentences (the scorer keeps the one nearest the theme)."""
+
+    def words(text: str) -> tuple[str, tuple[str, ...]]:
+        return text, feature_lemmas(nlp(text))
+
+    themes = []
     for theme in taxonomy.themes:
         same = theme.description.strip() in ("", theme.label.strip())
         definition = theme.label if same else f"{theme.label}. {theme.description}"
-        words.append(
+        short = [t for t in theme.examples if len(t.split()) <= PASSAGE_WORDS]
+        long = [t for t in theme.examples if len(t.split()) > PASSAGE_WORDS]
+        passages = [
+            tuple(words(s.text.strip()) for s in nlp(text).sents if s.text.strip()) for text in long
+        ]
+        themes.append(
             ThemeWords(
                 theme.id,
-                (definition, feature_lemmas(nlp(definition))),
-                tuple((text, feature_lemmas(nlp(text))) for text in theme.examples),
+                words(definition),
+                tuple(words(text) for text in short),
+                tuple(p for p in passages if p),
             )
         )
-    return words
+    return themes
 
 
 def sample_statements(part: Part, rows: np.ndarray):
