@@ -207,3 +207,19 @@ def _check_in_chromium(browser, site: Path) -> None:
     assert not errors, errors[:3]
     assert not outside, outside[:3]
     page.close()
+
+
+def test_the_wheel_carries_the_qda_schemas(installed):
+    """The REFI-QDA exports validate against schemas that must ship inside the wheel."""
+    environment, env = installed
+    found = _run(
+        [
+            str(environment / "bin" / "python"),
+            "-c",
+            "import themesite.qda.schema as s; s.schema('codebook'); s.schema('project');"
+            "print(s.__file__)",
+        ],
+        environment,
+        env,
+    ).stdout
+    assert str(environment) in found
