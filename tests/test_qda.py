@@ -29,9 +29,11 @@ from themesite.ingest.records import Comment, Thread
 from themesite.qda.codebook import codebook_xml, read_codebook
 from themesite.qda.project import project_xml, source_text
 from themesite.qda.schema import problems, schema
-from themesite.qda.xmltext import CODEBOOK_NS, PROJECT_NS, xml_safe
+from themesite.qda.xmltext import CODEBOOK_NS, PROJECT_NS, code_guid, xml_safe
 
 P = f"{{{PROJECT_NS}}}"
+#: A GUID no theme id gives, for a code another tool made.
+NEW_GUID = b"1FF58B12-6F6F-4B0C-8BE5-BBDC91F55294"
 HOSTILE = "a <b> & c ]]> d \"e\" 'f' \x00\x01\x0b\x1f\ud800\ufffe tab\there \u202e rtl 🙂"
 
 
@@ -80,9 +82,29 @@ def test_sub_themes_and_renamed_codes_keep_their_ids(tmp_path):
     assert [t.id for t in fresh] == ["people", "silo-thinking"]
 
 
-def _guids(themes):
-    from themesite.qda.xmltext import code_guid
+def test_an_exported_code_keeps_its_id_before_a_new_code_of_the_same_name(tmp_path):
+    """The new code "Silos" comes first; the old `silos`, renamed, still gets its id."""
+    qdc = tmp_path / "c.qdc"
+    data = codebook_xml([ThemeSpec("new", "Silos", "New."), ThemeSpec("silos", "Apart", "Old.")])
+    qdc.write_bytes(data.replace(code_guid("new").encode(), NEW_GUID))
+    read, _ = read_codebook(qdc, {c: i for c, i in _guids([ThemeSpec("silos", "", "")])})
+    assert [(t.id, t.label) for t in read] == [("silos-2", "Silos"), ("silos", "Apart")]
 
+
+def test_a_code_without_a_description_is_named_in_a_warning(project, tmp_path):
+    qdc = tmp_path / "c.qdc"
+    qdc.write_text(
+        f'<CodeBook xmlns="{CODEBOOK_NS}"><Codes>\n{CODE.format(NAMED)}</Codes></CodeBook>',
+        encoding="utf-8",
+    )
+    result = Cli(project)("import-codebook", str(qdc))
+    assert result.exit_code == 0, result.output
+    assert f"{qdc}:2: code 'Trust' has no description" in result.stderr
+    (theme,) = load_taxonomy(project / "corpus" / "taxonomy.yml").themes
+    assert (theme.id, theme.label, theme.description) == ("trust", "Trust", "Trust")
+
+
+def _guids(themes):
     return [(code_guid(t.id), t.id) for t in themes]
 
 
@@ -219,7 +241,7 @@ def test_any_label_and_description_make_a_valid_codebook(tmp_path_factory, label
         assert theme.label == " ".join(xml_safe(label).split())
 
 
-EMPTY, ENTITY = 'name=" "', 'name="&e;"'
+EMPTY, ENTITY, NAMED = 'name=" "', 'name="&e;"', 'name="Trust"'
 CODE = '<Code guid="1FF58B12-6F6F-4B0C-8BE5-BBDC91F55294" {} isCodable="true"/>'
 BAD = {
     "not-xml.qdc": ("this is not <xml", 1),

@@ -112,18 +112,19 @@ def read_codebook(
             hint="export the codebook as .qdc from the QDA tool",
         )
     require_valid(path, root, "codebook")
-    known = dict(known or {})
-    themes: list[CodebookTheme] = []
-    warnings: list[str] = []
-    taken: set[str] = set()
-
-    def read(code: etree._Element, parent: str | None) -> None:
-        label = " ".join(code.get("name", "").split())
+    codes = list(root.iter(f"{{{CODEBOOK_NS}}}Code"))  # document order: parents first
+    labels = [" ".join(code.get("name", "").split()) for code in codes]
+    for code, label in zip(codes, labels, strict=True):
         if not label:
             raise InputError(
                 path, "a code has an empty name", line=code.sourceline, hint="name every code"
             )
-        guid = normal_guid(code.get("guid", ""))
+    guids = [normal_guid(code.get("guid", "")) for code in codes]
+    ids = _ids(guids, labels, dict(known or {}))
+    id_of = dict(zip(codes, ids, strict=True))
+    themes: list[CodebookTheme] = []
+    warnings: list[str] = []
+    for code, label, guid, theme_id in zip(codes, labels, guids, ids, strict=True):
         found = code.find(f"{{{CODEBOOK_NS}}}Description")
         description = " ".join((found.text or "").split()) if found is not None else ""
         if not description:
@@ -132,17 +133,29 @@ def read_codebook(
                 "stands in for one (write what a coder looks for in taxonomy.yml)"
             )
             description = label
-        theme_id = _unique(known.get(guid) or slug(label), taken)
-        taken.add(theme_id)
+        parent = id_of.get(code.getparent())
         themes.append(
             CodebookTheme(theme_id, label, description, parent, guid, code.sourceline or 0)
         )
-        for child in code.iterfind(f"{{{CODEBOOK_NS}}}Code"):
-            read(child, theme_id)
-
-    for code in root.iterfind(f"{{{CODEBOOK_NS}}}Codes/{{{CODEBOOK_NS}}}Code"):
-        read(code, None)
     return tuple(themes), tuple(warnings)
+
+
+def _ids(guids: list[str], labels: list[str], known: Mapping[str, str]) -> list[str]:
+    """Each code's theme id: the one it was exported from, else one made from its name.
+    Exported codes claim their ids first, so a new code named like an old theme cannot
+    take the id the old theme (perhaps renamed) still has."""
+    ids: list[str | None] = []
+    taken: set[str] = set()
+    for guid in guids:
+        theme_id = known.get(guid)
+        ids.append(theme_id if theme_id not in taken else None)
+        if theme_id:
+            taken.add(theme_id)
+    for i, label in enumerate(labels):
+        if ids[i] is None:
+            ids[i] = _unique(slug(label), taken)
+            taken.add(ids[i])
+    return [theme_id for theme_id in ids if theme_id is not None]
 
 
 def known_guids(theme_ids: Iterable[str]) -> dict[str, str]:
