@@ -54,6 +54,22 @@ def test_the_vendored_schemas_compile():
     assert schema("codebook") is not None and schema("project") is not None
 
 
+def test_the_repaired_codebook_schema_checks_guids_colours_and_sets():
+    """The patterns the PDF's hyphens broke work: a full codebook (colour, nested code,
+    a set) passes; a GUID or a colour of the wrong shape does not."""
+    guid, other = "0E5ECC61-83D1-5B28-95B2-E14DFD3778BB", "{bf742595-6db9-5bc6-9227-b89a2f74afee}"
+    good = (
+        f'<CodeBook xmlns="{CODEBOOK_NS}" origin="a tool"><Codes>'
+        f'<Code guid="{guid}" name="A" isCodable="false" color="#0A0B0C">'
+        f'<Description>d</Description><Code guid="{other}" name="B" isCodable="true"/></Code>'
+        f'</Codes><Sets><Set guid="{guid}" name="S"><MemberCode guid="{other}"/></Set></Sets>'
+        "</CodeBook>"
+    )
+    assert problems(etree.fromstring(good), "codebook") == []
+    for bad in (good.replace(guid, "0E5ECC61-83D1"), good.replace("#0A0B0C", "#0A0B0")):
+        assert problems(etree.fromstring(bad), "codebook")
+
+
 def test_codebook_round_trip_gives_the_same_themes(analysed, tmp_path):
     cli = Cli(analysed)
     qdc = tmp_path / "codebook.qdc"
