@@ -1,12 +1,13 @@
 """The analysed corpus as a REFI-QDA project (`.qdpx`): sources, codes and coded comments.
 
 Each thread is one text source: its title, article and comments as plain text, stored
-in the archive's `Sources/` folder as the standard asks. Each assigned (comment, theme)
-is a plain-text selection whose start and end positions (Unicode characters, counted
-from 0, end exclusive) slice the source to exactly the comment's text, coded with the
-theme's code. Ambiguous assignments are left out: they are for review, not findings.
-Every GUID comes from a stable id and every date is the fixed one, so the same corpus
-and findings give the same bytes.
+in the archive's `Sources/` folder as the standard asks. Each comment with an assigned
+theme is a plain-text selection whose start and end positions (Unicode characters,
+counted from 0, end exclusive) slice the source to exactly the comment's text, with
+one coding per assigned theme: one quotation with its codes, as the QDA tools model
+it, not one copy of the comment per code. Ambiguous assignments are left out: they are
+for review, not findings. Every GUID comes from a stable id and every date is the fixed
+one, so the same corpus and findings give the same bytes.
 """
 
 from __future__ import annotations
@@ -128,29 +129,32 @@ def _add_source(holder, source: SourceText, coded: list[tuple[str, str]], when: 
         creationDateTime=when,
     )
     text_element(node, PROJECT_NS, "Description", f"themesite thread {source.thread.id}")
+    themes: dict[str, list[str]] = {}
     for comment_id, theme_id in coded:
+        themes.setdefault(comment_id, []).append(theme_id)
+    for comment_id in sorted(themes, key=lambda c: (source.spans[c], c)):
         start, end = source.spans[comment_id]
-        key = f"{comment_id}:{theme_id}"
         selection = element(
             node,
             PROJECT_NS,
             "PlainTextSelection",
-            guid=guid("selection", key),
+            guid=guid("selection", comment_id),
             name=comment_id,
             startPosition=str(start),
             endPosition=str(end),
             creatingUser=USER,
             creationDateTime=when,
         )
-        coding = element(
-            selection,
-            PROJECT_NS,
-            "Coding",
-            guid=guid("coding", key),
-            creatingUser=USER,
-            creationDateTime=when,
-        )
-        element(coding, PROJECT_NS, "CodeRef", targetGUID=code_guid(theme_id))
+        for theme_id in sorted(themes[comment_id]):
+            coding = element(
+                selection,
+                PROJECT_NS,
+                "Coding",
+                guid=guid("coding", f"{comment_id}:{theme_id}"),
+                creatingUser=USER,
+                creationDateTime=when,
+            )
+            element(coding, PROJECT_NS, "CodeRef", targetGUID=code_guid(theme_id))
 
 
 def qdpx(name: str, threads: Iterable[Thread], findings: Findings) -> bytes:
