@@ -15,7 +15,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from lxml import etree
 
-from tests.conftest import Cli, shipped_project, snapshot
+from tests.conftest import Cli, hostile_project, shipped_project, snapshot
 from themesite.analyse.records import (
     AMBIGUOUS,
     ASSIGNED,
@@ -26,6 +26,7 @@ from themesite.analyse.records import (
 )
 from themesite.analyse.taxonomy import ThemeSpec, load_taxonomy
 from themesite.ingest.records import Comment, Thread
+from themesite.ingest.store import read_threads
 from themesite.qda.codebook import codebook_xml, read_codebook
 from themesite.qda.project import project_xml, source_text
 from themesite.qda.schema import problems, schema
@@ -147,35 +148,37 @@ def test_import_refuses_to_overwrite_and_replace_keeps_patterns(analysed, tmp_pa
         )
 
 
-def _qdpx(analysed: Path, out: Path) -> zipfile.ZipFile:
-    result = Cli(analysed)("export", "qdpx", "--output", str(out))
+def _checked_qdpx(root: Path, out: Path) -> int:
+    """Export the project at `root`; check that it validates and that every selection
+    slices its source to exactly its comment, coded with codes the project has.
+    Returns how many codings it holds."""
+    result = Cli(root)("export", "qdpx", "--output", str(out))
     assert result.exit_code == 0, result.output
-    return zipfile.ZipFile(out)
-
-
-def test_qdpx_validates_and_offsets_slice_exactly_the_comments(analysed, tmp_path):
-    from themesite.build import read_findings
-    from themesite.config import Project
-    from themesite.ingest.store import read_threads
-
-    archive = _qdpx(analysed, tmp_path / "p.qdpx")
+    archive = zipfile.ZipFile(out)
     assert archive.namelist()[0] == "project.qde"
-    root = etree.fromstring(archive.read("project.qde"))
-    assert problems(root, "project") == []
-    codes = {c.get("guid"): c.get("name") for c in root.iter(f"{P}Code")}
-    comments = {
-        c.id: c.text for t in read_threads(analysed / "corpus" / "threads") for c in t.comments
-    }
+    project = etree.fromstring(archive.read("project.qde"))
+    assert problems(project, "project") == []
+    codes = {c.get("guid") for c in project.iter(f"{P}Code")}
+    threads = read_threads(root / "corpus" / "threads")
+    comments = {c.id: c.text for t in threads for c in t.comments}
     codings = 0
-    for source in root.iter(f"{P}TextSource"):
+    for source in project.iter(f"{P}TextSource"):
         path = source.get("plainTextPath").removeprefix("internal://")
         text = archive.read(f"Sources/{path}").decode("utf-8")
         for selection in source.iter(f"{P}PlainTextSelection"):
             start, end = int(selection.get("startPosition")), int(selection.get("endPosition"))
             assert text[start:end] == comments[selection.get("name")]
             refs = [r.get("targetGUID") for r in selection.iterfind(f"{P}Coding/{P}CodeRef")]
-            assert refs and set(refs) <= set(codes) and len(set(refs)) == len(refs)
+            assert refs and set(refs) <= codes and len(set(refs)) == len(refs)
             codings += len(refs)
+    return codings
+
+
+def test_qdpx_validates_and_offsets_slice_exactly_the_comments(analysed, tmp_path):
+    from themesite.build import read_findings
+    from themesite.config import Project
+
+    codings = _checked_qdpx(analysed, tmp_path / "p.qdpx")
     findings = read_findings(Project(analysed))
     assigned = [a for a in findings.comment_assignments if a.status == ASSIGNED]
     assert codings == len(assigned) > 0
@@ -244,6 +247,13 @@ def test_hostile_text_exports_valid_xml_and_comes_back(tmp_path):
     (selection,) = root.iter(f"{P}PlainTextSelection")
     start, end = int(selection.get("startPosition")), int(selection.get("endPosition"))
     assert source.text[start:end] == comment.text
+
+
+def test_the_hostile_corpus_exports_a_valid_project(tmp_path):
+    """Every naughty string as thread title, author and comment."""
+    hostile_project(tmp_path)
+    assert Cli(tmp_path)("analyse").exit_code == 0
+    assert _checked_qdpx(tmp_path, tmp_path / "h.qdpx") > 0
 
 
 @settings(max_examples=60, deadline=None)
