@@ -322,3 +322,11 @@ def test_a_codebook_as_read_by_the_stdlib_too(analysed):
     assert result.exit_code == 0
     root = etree.parse(io.BytesIO(result.stdout_bytes)).getroot()
     assert root.tag == f"{{{CODEBOOK_NS}}}CodeBook"
+
+
+def test_a_deep_taxonomy_exports(tmp_path):
+    """Deeper than lxml parses by default (256): our own output is checked without it."""
+    chain = [
+        ThemeSpec(f"t{i}", f"T{i}", "d", parent=f"t{i - 1}" if i else None) for i in range(300)
+    ]
+    assert codebook_xml(chain).count(b"<Code ") == 300
