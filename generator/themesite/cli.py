@@ -615,8 +615,8 @@ def import_codebook(
     for warning in done.warnings:
         err.print(f"[yellow]warning:[/] {escape(warning)}", highlight=False, soft_wrap=True)
     out.print(
-        f"wrote {count(done.themes, 'theme')} to {done.taxonomy} "
-        f"({done.kept} kept their patterns and examples)",
+        f"wrote {count(done.themes, 'theme')} to {done.taxonomy}; {done.kept} replace a "
+        "theme of the same id and keep its patterns and examples",
         highlight=False,
         soft_wrap=True,
     )
