@@ -92,20 +92,21 @@ def installed(tmp_path_factory) -> tuple[Path, dict[str, str]]:
     return environment, env
 
 
-def test_the_wheel_carries_the_site_files(installed):
+def _python(installed, code: str) -> str:
+    """What `code` prints, run by the new environment's Python."""
     environment, env = installed
-    found = _run(
-        [
-            str(environment / "bin" / "python"),
-            "-c",
-            "import json, sys, themesite, themesite.site_templates as t, pathlib;"
-            "p = pathlib.Path(t.__file__).parent;"
-            "print(json.dumps([str(p), themesite.__file__, sorted(x.name for x in p.iterdir()),"
-            " sys.path]))",
-        ],
-        environment,
-        env,
-    ).stdout
+    return _run([str(environment / "bin" / "python"), "-c", code], environment, env).stdout
+
+
+def test_the_wheel_carries_the_site_files(installed):
+    environment, _ = installed
+    found = _python(
+        installed,
+        "import json, sys, themesite, themesite.site_templates as t, pathlib;"
+        "p = pathlib.Path(t.__file__).parent;"
+        "print(json.dumps([str(p), themesite.__file__, sorted(x.name for x in p.iterdir()),"
+        " sys.path]))",
+    )
     templates, package, names, path = json.loads(found)
     assert str(environment) in templates and str(environment) in package
     for name in ("index.md.j2", "themesite.css", "mkdocs.yml", "vendor"):
@@ -207,3 +208,13 @@ def _check_in_chromium(browser, site: Path) -> None:
     assert not errors, errors[:3]
     assert not outside, outside[:3]
     page.close()
+
+
+def test_the_wheel_carries_the_qda_schemas(installed):
+    """The REFI-QDA exports validate against schemas that must ship inside the wheel."""
+    found = _python(
+        installed,
+        "import themesite.qda.schema as s; s.schema('codebook'); s.schema('project');"
+        "print(s.__file__)",
+    )
+    assert str(installed[0]) in found

@@ -59,10 +59,21 @@ def test_every_command_with_a_relative_project_from_another_folder(tmp_path, mon
     assert "over 1 comment" in ok("evaluate", "--labels", "../proj/coding/labels.csv")
     ok("export", "assignments", "--output", "assignments.csv")
     ok("export", "themes", "--output", "themes.json")
+    ok("export", "qdc", "--output", "codebook.qdc")
+    ok("export", "qdpx", "--output", "project.qdpx")
+    ok("import-codebook", "codebook.qdc", "--output", "taxonomy.yml")
     assert "site: " in ok("build")
     ok("formats")
     here = sorted(p.name for p in Path(".").iterdir())
-    assert here == ["assignments.csv", "comments.csv", "themes.json"]
+    assert here == [
+        "assignments.csv",
+        "codebook.qdc",
+        "comments.csv",
+        "project.qdpx",
+        "taxonomy.yml",
+        "themes.json",
+    ]
+    assert "id: prices" in Path("taxonomy.yml").read_text("utf-8")
     assert (tmp_path / "proj" / "site" / "index.html").is_file()
     assert json.loads(Path("themes.json").read_text("utf-8"))[0]["id"] == "prices"
     assert "prices" in Path("assignments.csv").read_text("utf-8")

@@ -483,6 +483,37 @@ def export_themes(
             output.write_text(text + "\n", encoding="utf-8")
 
 
+@export_app.command("qdc")
+def export_qdc(output: OutputOption = None, taxonomy: TaxonomyOption = None) -> None:
+    """The taxonomy as a REFI-QDA codebook (.qdc) for QualCoder, NVivo, ATLAS.ti, MAXQDA."""
+    from themesite.qda.exports import project_codebook
+
+    with _errors():
+        _write_bytes(project_codebook(_recover(required=False), taxonomy), output)
+
+
+@export_app.command("qdpx")
+def export_qdpx(
+    output: Annotated[Path, typer.Option("--output", "-o", help="The .qdpx file to write.")],
+) -> None:
+    """The threads, themes and coded comments as a REFI-QDA project (.qdpx)."""
+    from themesite.qda.exports import project_qdpx
+
+    with _errors():
+        _write_bytes(project_qdpx(_recover(required=False)), output)
+
+
+def _write_bytes(data: bytes, output: Path | None) -> None:
+    from themesite.ingest.store import write_atomic
+
+    if output is None:
+        sys.stdout.buffer.write(data)
+        sys.stdout.flush()
+    else:
+        write_atomic(output, data)
+        err.print(f"wrote {output}", highlight=False, soft_wrap=True, markup=False)
+
+
 @app.command()
 def review(
     theme: Annotated[
@@ -547,6 +578,41 @@ def promote(
         f"{count(done.examples, 'example')} from its {source}; edit its description, "
         "then run 'themesite build'",
         highlight=False,
+    )
+
+
+@app.command("import-codebook")
+def import_codebook(
+    codebook: Annotated[Path, typer.Argument(help="The REFI-QDA codebook (.qdc) to import.")],
+    output: Annotated[
+        Path | None,
+        typer.Option("--output", "-o", help="Taxonomy to write (default: the project's)."),
+    ] = None,
+    replace: Annotated[
+        bool,
+        typer.Option(
+            "--replace",
+            help="Replace an existing taxonomy (themes that keep their id keep their "
+            "patterns and examples).",
+        ),
+    ] = False,
+) -> None:
+    """Write a REFI-QDA codebook (.qdc) as the taxonomy: codes become themes."""
+    from themesite.analyse.taxonomy import load_taxonomy
+    from themesite.qda.taxonomy_file import import_codebook as run_import
+
+    with _errors():
+        project = _recover(required=False)
+        config = load_config(project)
+        own = project.resolve(config.analyse.taxonomy)
+        done = run_import(codebook, output or own, replace, load_taxonomy(own, missing_ok=True))
+    for warning in done.warnings:
+        err.print(f"[yellow]warning:[/] {escape(warning)}", highlight=False, soft_wrap=True)
+    out.print(
+        f"wrote {count(done.themes, 'theme')} to {done.taxonomy}; {done.kept} replace a "
+        "theme of the same id and keep its patterns and examples",
+        highlight=False,
+        soft_wrap=True,
     )
 
 
