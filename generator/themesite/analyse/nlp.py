@@ -13,6 +13,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
 import numpy as np
+from spacy.attrs import LEMMA, LOWER
 from spacy.language import Language
 from spacy.matcher import Matcher, PhraseMatcher
 from spacy.tokens import Doc, Span
@@ -32,14 +33,26 @@ class Hit:
     end: int
 
 
+#: A token pattern's needs: for each token it must match at least once, the attribute
+#: (LEMMA or LOWER) and the values it accepts there.
+Needs = tuple[tuple[int, frozenset[int]], ...]
+_NEED_ATTRS = {"LEMMA": LEMMA, "LOWER": LOWER}
+
+
 class PatternMatcher:
-    """The taxonomy's phrases (on lemmas and on lower case) and token patterns, in one pass."""
+    """The taxonomy's phrases (on lemmas and on lower case) and token patterns, in one pass.
+
+    The token `Matcher` is the costly part (on the seeds' ten patterns, most of the NLP
+    floor), and most texts hold none of the words a pattern needs: it runs only on a Doc
+    where some pattern finds each of its required words, which gives the same matches.
+    """
 
     def __init__(self, nlp: Language, taxonomy: Taxonomy) -> None:
         self.lemma = PhraseMatcher(nlp.vocab, attr="LEMMA")
         self.lower = PhraseMatcher(nlp.vocab, attr="LOWER")
         self.tokens = Matcher(nlp.vocab)
         self.labels: dict[int, tuple[str, str]] = {}
+        self.needs: list[Needs] = []
         for theme in taxonomy.themes:
             for phrase in theme.phrases:
                 key = self._key(nlp, theme.id, f"phrase: {phrase}")
@@ -48,18 +61,32 @@ class PatternMatcher:
             for pattern in theme.tokens:
                 key = self._key(nlp, theme.id, f"tokens: {list(pattern)}")
                 self.tokens.add(key, [list(pattern)])
+                self.needs.append(required_words(pattern, nlp.vocab.strings))
 
     def _key(self, nlp: Language, theme_id: str, label: str) -> str:
         key = f"{theme_id}|{label}"
         self.labels[nlp.vocab.strings.add(key)] = (theme_id, label)
         return key
 
+    def may_match(self, doc: Doc) -> bool:
+        """Whether some token pattern finds every word it requires in `doc`."""
+        if not self.needs:
+            return False
+        if any(not needs for needs in self.needs):
+            return True
+        words = doc.to_array([LEMMA, LOWER])
+        present = {LEMMA: set(words[:, 0].tolist()), LOWER: set(words[:, 1].tolist())}
+        return any(
+            all(not values.isdisjoint(present[attr]) for attr, values in needs)
+            for needs in self.needs
+        )
+
     def __call__(self, doc: Doc) -> list[Hit]:
+        matchers = [m for m in (self.lemma, self.lower) if len(m)]
+        if self.may_match(doc):
+            matchers.append(self.tokens)
         found = {
-            (match_id, start, end)
-            for matcher in (self.lemma, self.lower, self.tokens)
-            if len(matcher)
-            for match_id, start, end in matcher(doc)
+            (match_id, start, end) for matcher in matchers for match_id, start, end in matcher(doc)
         }
         hits = []
         for match_id, start, end in sorted(found):
@@ -67,6 +94,39 @@ class PatternMatcher:
             span = doc[start:end]
             hits.append(Hit(theme_id, label, span.start_char, span.end_char))
         return sorted(set(hits), key=lambda h: (h.start, h.theme_id, h.pattern))
+
+
+def required_words(pattern, strings) -> Needs:
+    """The words a token pattern cannot match without: each token that must occur at
+    least once (no operator, "+", or a count from 1) and names its LEMMA or LOWER, as
+    one value or an IN list, gives (attribute, the values' hashes)."""
+    needs = []
+    for token in pattern:
+        if not _must_occur(token.get("OP")):
+            continue
+        for key, value in token.items():
+            attr = _NEED_ATTRS.get(key.upper())
+            if attr is None:
+                continue
+            if isinstance(value, str):
+                values = [value]
+            elif isinstance(value, dict) and set(value) == {"IN"}:
+                values = [v for v in value["IN"] if isinstance(v, str)]
+                if len(values) != len(value["IN"]):
+                    continue
+            else:
+                continue
+            needs.append((attr, frozenset(strings.add(v) for v in values)))
+    return tuple(needs)
+
+
+def _must_occur(op: str | None) -> bool:
+    if op is None or op == "+":
+        return True
+    if op.startswith("{") and op.endswith("}"):
+        low = op[1:-1].split(",")[0].strip()
+        return low.isdigit() and int(low) >= 1
+    return False  # "?", "*", "!" (a token that must not be the word)
 
 
 #: What one text reduces to, in plain tuples so it pickles small and caches as is:
