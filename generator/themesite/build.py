@@ -44,6 +44,9 @@ class RenderedSite:
     #: Label rows that no longer apply (comment or theme gone): shown, never fatal, since
     #: a build never needs human coding.
     warnings: tuple[str, ...] = ()
+    #: This build's record (build/snapshot.json) and the previous one it was compared with.
+    record: bytes = b""
+    previous: bytes | None = None
 
 
 @dataclass(frozen=True)
@@ -89,10 +92,14 @@ def analyse_stage(
     taxonomy_path: Path | None = None,
     progress: Progress = QUIET,
     threads: list[Thread] | None = None,
+    previous=None,
 ):
     """Analyse the corpus under a taxonomy, with the researcher's reviews as supervision
-    and their decisions applied, and write build/findings.json atomically."""
+    and their decisions applied, and write build/findings.json atomically; the
+    discovered themes keep the ids of the previous build's record (`read_previous`)."""
+    from themesite.analyse.continuity import continue_ids
     from themesite.analyse.shaping import supervised
+    from themesite.ingest.store import read_threads
     from themesite.review.apply import comment_texts, project_shaping
 
     taxonomy = project_taxonomy(project, config, taxonomy_path)
@@ -105,6 +112,10 @@ def analyse_stage(
         )
         taxonomy = supervised(taxonomy, shaping, texts)
     analysis = run_analysis(project, config, taxonomy, progress, threads, shaping)
+    corpus = threads if threads is not None else read_threads(project.threads)
+    universe = frozenset(c.id for t in corpus for c in t.comments)
+    continuity = continue_ids(analysis.findings, previous, universe)
+    analysis = replace(analysis, findings=continuity.findings, continuity=continuity)
     progress.step("analyse: writing build/findings.json")
     write_findings(project, analysis)
     return analysis
@@ -249,6 +260,31 @@ def _shown(project: Project, path: Path) -> str:
         return str(path)
 
 
+def read_previous(project: Project, path: Path | None = None):
+    """The previous build's record (`analyse.snapshot`): the file given, else
+    build/snapshot.json if a build wrote one, else None (the first build)."""
+    from themesite.analyse.snapshot import RECORD, read_snapshot
+
+    if path is None:
+        path = project.build / RECORD
+        if not path.exists():
+            return None
+    return read_snapshot(path)
+
+
+def write_records(project: Project, site: RenderedSite) -> None:
+    """This build's record as build/snapshot.json, and the one it was compared with as
+    build/previous-snapshot.json (for `themesite diff`); no previous: none is kept."""
+    from themesite.analyse.snapshot import PREVIOUS, RECORD
+    from themesite.ingest.store import write_atomic
+
+    if site.previous is None:
+        (project.build / PREVIOUS).unlink(missing_ok=True)
+    else:
+        write_atomic(project.build / PREVIOUS, site.previous)
+    write_atomic(project.build / RECORD, site.record)
+
+
 def read_findings(project: Project):
     from themesite.analyse.findings import findings_from_json
 
@@ -264,10 +300,15 @@ def render_stage(
     analysis,
     corpus: IngestedCorpus,
     site_config: SiteConfig | None = None,
+    previous=None,
 ) -> RenderedSite:
-    """Render the findings into Markdown pages and download files (nothing is written)."""
+    """Render the findings into Markdown pages and download files (nothing is written);
+    `previous` is the previous build's record, for the What changed page."""
     site_config = site_config or SiteConfig()
+    from themesite.analyse.changes import compare
     from themesite.analyse.evaluate import evaluate_analysis
+    from themesite.analyse.snapshot import snapshot_of, snapshot_to_json
+    from themesite.render.changes import changes_page, redirect_pages
     from themesite.render.context import build_site
     from themesite.render.downloads import DICTIONARY, downloads
     from themesite.render.overview import DataPage, Discovery, DownloadFile, MethodPage
@@ -288,6 +329,15 @@ def render_stage(
         comment_ids = {c.id for t in threads for c in t.comments}
         evaluation = evaluate_analysis(analysis, labels, comment_ids)
     files, listing = downloads(threads, analysis.findings, taxonomy, labels)
+    continuity = getattr(analysis, "continuity", None)
+    record = snapshot_of(
+        analysis.findings,
+        threads,
+        evaluation,
+        continuity.issued if continuity else (),
+        continuity.retired if continuity else None,
+    )
+    files.update(redirect_pages(record.retired, {t.id for t in record.themes}))
     about = site_text(site_config, threads)
     attributions = [site_config.licence] if site_config.licence else []
     attributions += corpus_attributions(threads)
@@ -315,6 +365,7 @@ def render_stage(
             attributions=tuple(attributions),
         ),
         threads=threads,
+        changes=changes_page(compare(previous, record), record),
     )
     files.update(assets(project.root))
     return RenderedSite(
@@ -322,6 +373,8 @@ def render_stage(
         files=files,
         mkdocs=mkdocs_config(project.root, about),
         warnings=tuple(evaluation["warnings"]) if evaluation else (),
+        record=snapshot_to_json(record),
+        previous=snapshot_to_json(previous) if previous is not None else None,
     )
 
 
@@ -351,21 +404,27 @@ def build(
     analyse: AnalyseConfig,
     site_config: SiteConfig | None = None,
     progress: Progress = QUIET,
+    previous_path: Path | None = None,
 ) -> BuildReport:
-    """The whole pipeline: ingest -> analyse -> render -> build."""
+    """The whole pipeline: ingest -> analyse -> render -> build; `previous_path` is the
+    record to compare with (default: the last build's, build/snapshot.json)."""
     from themesite.render.site_files import SiteText, mkdocs_config
 
-    # The project's mkdocs.yml is checked first: a mistake there should not cost an analysis.
+    # The project's mkdocs.yml and the previous record are checked first: a mistake there
+    # should not cost an analysis, nor change the corpus.
     mkdocs_config(project.root, SiteText(title="", description=""))
+    previous = read_previous(project, previous_path)
     corpus = ingest_stage(project, ingest, progress)
-    analysis = analyse_stage(project, analyse, progress=progress, threads=corpus.threads)
+    analysis = analyse_stage(
+        project, analyse, progress=progress, threads=corpus.threads, previous=previous
+    )
     if ingest.strict and analysis.warnings:
         raise StrictError(
             f"{len(analysis.warnings)} warning(s) under --strict; first: {analysis.warnings[0]}",
             "fix the decisions or reviews it names, or drop --strict",
         )
     progress.step("render: pages and downloads")
-    site = render_stage(project, analyse, analysis, corpus, site_config)
+    site = render_stage(project, analyse, analysis, corpus, site_config, previous)
     report = BuildReport(
         reingested=corpus.reingested,
         check=corpus.check,
@@ -378,6 +437,7 @@ def build(
         warnings=(*analysis.warnings, *site.warnings),
     )
     progress.step(f"build: writing {len(site.pages)} pages")
+    records = RenderedSite({}, {}, {}, record=site.record, previous=site.previous)
     with build_lock(project):
         staging = stage_site(project, site)
         # MkDocs holds every page of the site in memory while it builds: the corpus, the
@@ -385,4 +445,5 @@ def build(
         del corpus, analysis, site
         progress.step("build: MkDocs (strict) into site/")
         publish_site(project, staging, report.mkdocs)
+        write_records(project, records)
     return report

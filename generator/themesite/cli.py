@@ -291,9 +291,22 @@ SchedulerOption = Annotated[
 ]
 
 
+PreviousOption = Annotated[
+    Path | None,
+    typer.Option(
+        "--previous",
+        help="The build record to compare with and keep ids from "
+        "(default: build/snapshot.json, the last build's).",
+    ),
+]
+
+
 @app.command()
 def build(
-    strict: StrictOption = None, engine: EngineOption = None, scheduler: SchedulerOption = None
+    strict: StrictOption = None,
+    engine: EngineOption = None,
+    scheduler: SchedulerOption = None,
+    previous: PreviousOption = None,
 ) -> None:
     """Ingest if corpus/raw/ changed, validate, analyse, render and build the site (strict)."""
     from themesite.build import build as run_build
@@ -304,7 +317,7 @@ def build(
         analysis = load_analyse_config(project, engine=engine, scheduler=scheduler)
         wording = load_site_config(project)
         with _progress() as progress:
-            report = run_build(project, ingest, analysis, wording, progress)
+            report = run_build(project, ingest, analysis, wording, progress, previous)
     check_report = report.check
     state = "re-ingested" if report.reingested else "up to date"
     out.print(
@@ -356,16 +369,17 @@ def analyse(
     taxonomy: TaxonomyOption = None, engine: EngineOption = None, scheduler: SchedulerOption = None
 ) -> None:
     """Find themes (taxonomy and discovered), quotes and prevalence; write build/findings.json."""
-    from themesite.build import analyse_stage
+    from themesite.build import analyse_stage, read_previous
     from themesite.ingest.store import read_threads
 
     with _errors():
         project = _recover()
         config = load_analyse_config(project, engine=engine, scheduler=scheduler)
+        previous = read_previous(project)  # discovered themes keep the last build's ids
         # The Dask engine's workers read the corpus; here it is read only to run locally.
         threads = read_threads(project.threads) if config.engine == "local" else None
         with _progress() as progress:
-            analysis = analyse_stage(project, config, taxonomy, progress, threads)
+            analysis = analyse_stage(project, config, taxonomy, progress, threads, previous)
     for warning in analysis.warnings:
         err.print(f"[yellow]warning:[/] {escape(warning)}", highlight=False, soft_wrap=True)
     findings = analysis.findings
@@ -554,6 +568,36 @@ def promote(
         "then run 'themesite build'",
         highlight=False,
     )
+
+
+@app.command()
+def diff(
+    old: Annotated[
+        Path | None,
+        typer.Argument(help="The earlier build's snapshot.json or findings.json."),
+    ] = None,
+    new: Annotated[
+        Path | None, typer.Argument(help="The later one (default: the last build's record).")
+    ] = None,
+) -> None:
+    """Print what changed between two builds: the last two by default, or two files given."""
+    from themesite.analyse.changes import compare, report_lines
+    from themesite.analyse.snapshot import PREVIOUS, RECORD, read_snapshot
+
+    with _errors():
+        project = _State.project
+        if (old is None) != (new is None):
+            raise ThemesiteError("give both OLD and NEW, or neither", "see 'themesite diff --help'")
+        if old is None or new is None:
+            old, new = project.build / PREVIOUS, project.build / RECORD
+            if not new.exists():
+                raise ThemesiteError(f"{new} does not exist", "run 'themesite build' first")
+            before = read_snapshot(old) if old.exists() else None
+        else:
+            before = read_snapshot(old)
+        changes = compare(before, read_snapshot(new))
+    for line in report_lines(changes):
+        out.print(line, highlight=False, markup=False, soft_wrap=True)
 
 
 @app.command()

@@ -81,6 +81,8 @@ class Analysis:
     cached: int = 0
     #: Decisions and reviews that name themes or comments this analysis does not have.
     warnings: tuple[str, ...] = ()
+    #: How the discovered themes kept their ids (`analyse.continuity`), once matched.
+    continuity: object | None = None
 
 
 def analyse(
