@@ -97,9 +97,7 @@ def analyse_stage(
     """Analyse the corpus under a taxonomy, with the researcher's reviews as supervision
     and their decisions applied, and write build/findings.json atomically; the
     discovered themes keep the ids of the previous build's record (`read_previous`)."""
-    from themesite.analyse.continuity import continue_ids
     from themesite.analyse.shaping import supervised
-    from themesite.ingest.store import read_threads
     from themesite.review.apply import comment_texts, project_shaping
 
     taxonomy = project_taxonomy(project, config, taxonomy_path)
@@ -111,11 +109,7 @@ def analyse_stage(
             else comment_texts(project)
         )
         taxonomy = supervised(taxonomy, shaping, texts)
-    analysis = run_analysis(project, config, taxonomy, progress, threads, shaping)
-    corpus = threads if threads is not None else read_threads(project.threads)
-    universe = frozenset(c.id for t in corpus for c in t.comments)
-    continuity = continue_ids(analysis.findings, previous, universe)
-    analysis = replace(analysis, findings=continuity.findings, continuity=continuity)
+    analysis = run_analysis(project, config, taxonomy, progress, threads, shaping, previous)
     progress.step("analyse: writing build/findings.json")
     write_findings(project, analysis)
     return analysis
@@ -161,10 +155,12 @@ def run_analysis(
     progress: Progress = QUIET,
     threads=None,
     shaping=None,
+    previous=None,
 ):
     """The analysis of the project's corpus under `taxonomy`, on the configured engine,
-    with what the votes kept beside its sources say (see `analyse.votes`) and the
-    researcher's decisions and reviews (`shaping`, see `analyse.shaping`) applied."""
+    with what the votes kept beside its sources say (see `analyse.votes`), the
+    researcher's decisions and reviews (`shaping`, see `analyse.shaping`) applied, and
+    the discovered themes under the ids of the `previous` build's record."""
     from themesite.analyse.opinions import GroupSettings
     from themesite.analyse.shaping import NO_SHAPING
     from themesite.analyse.stage import analyse
@@ -179,7 +175,13 @@ def run_analysis(
     opinions = read_opinions(project, settings, threads)
     with _engine(project, config, taxonomy, progress, threads) as engine:
         analysis = analyse(
-            engine, taxonomy, config, opinions.opposed(), progress, shaping or NO_SHAPING
+            engine,
+            taxonomy,
+            config,
+            opinions.opposed(),
+            progress,
+            shaping or NO_SHAPING,
+            previous,
         )
     return replace(analysis, findings=with_votes(analysis.findings, opinions, settings))
 
@@ -329,13 +331,14 @@ def render_stage(
         comment_ids = {c.id for t in threads for c in t.comments}
         evaluation = evaluate_analysis(analysis, labels, comment_ids)
     files, listing = downloads(threads, analysis.findings, taxonomy, labels)
-    continuity = getattr(analysis, "continuity", None)
+    continuity = analysis.continuity
     record = snapshot_of(
         analysis.findings,
         threads,
         evaluation,
         continuity.issued if continuity else (),
         continuity.retired if continuity else None,
+        continuity.discovered if continuity else None,
     )
     files.update(redirect_pages(record.retired, {t.id for t in record.themes}))
     about = site_text(site_config, threads)

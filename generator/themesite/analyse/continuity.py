@@ -1,27 +1,32 @@
 """Stable ids for discovered themes: this build's themes matched to the previous build's.
 
 Discovery names a theme from its words, so a new text can rename it; a reader's link,
-a researcher's note and a label should not break for that. A discovered theme that is
-recognisably the one of the previous build (its comments, over the comments both
-builds have, and its key terms) keeps that theme's id; the matching is one to one
-(the Hungarian method), so two themes never share an id. A new theme gets an id no
-build has issued before; a theme that vanished is retired and its page leads to the
-theme that took most of its comments (a merge), or to the What changed page.
+a researcher's note, a review and a decision in `corpus/decisions.yml` should not break
+for that. A discovered theme that is recognisably the one of the previous build (its
+comments, over the comments both builds have, and its key terms) keeps that theme's
+id; the matching is one to one (the Hungarian method), so two themes never share an
+id. A new theme gets an id no build has issued before. The ids are settled right after
+discovery, before the researcher's decisions apply, so the decisions always name the
+ids the site showed.
 
-A pure function of the findings and the previous record, so the same inputs give the
+A theme that no longer has a page (it vanished, or a decision merged, promoted or
+dropped it) is retired: its old URL leads to the theme that holds most of its comments
+now, or to the What changed page (`retirements`).
+
+Pure functions of the themes found and the previous record: the same inputs give the
 same ids.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from dataclasses import dataclass, replace
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
 
 import numpy as np
 from scipy.optimize import linear_sum_assignment
 
-from themesite.analyse.records import ASSIGNED, DISCOVERED, Findings
-from themesite.analyse.snapshot import Snapshot
+from themesite.analyse.records import ASSIGNED, DISCOVERED, Assignment
+from themesite.analyse.snapshot import Snapshot, ThemeRecord
 
 #: Weight of the comments (over the key terms) in the similarity of two themes.
 MEMBER_WEIGHT = 0.8
@@ -29,77 +34,98 @@ MEMBER_WEIGHT = 0.8
 #: builds have) is shared, or if most key terms are (for themes with no comment left).
 MIN_MEMBERS = 0.2
 MIN_TERMS = 0.5
-#: A vanished theme leads to the theme that took at least this share of its comments.
+#: A retired theme leads to the theme that holds at least this share of its comments.
 MERGED = 0.5
 
 
 @dataclass(frozen=True)
 class Continuity:
-    findings: Findings  # with the stable ids
-    kept: tuple[str, ...]  # ids matched to the previous build's themes
-    new: tuple[str, ...]
+    #: Discovered id as discovery named it -> its stable id.
+    mapping: dict[str, str]
+    kept: tuple[str, ...]  # previous ids a theme of this build took
+    new: tuple[str, ...]  # ids issued by this build
     vanished: tuple[str, ...]  # previous discovered ids no theme took
     issued: tuple[str, ...]  # every id ever issued, this build's included
-    retired: dict[str, str]  # retired id -> current theme id ("" for none)
+    #: This build's discovered themes under their stable ids, before any decision: what
+    #: the next build matches with.
+    discovered: tuple[ThemeRecord, ...] = ()
+    #: Retired id -> the theme id its page leads to ("" for the What changed page).
+    retired: dict[str, str] = field(default_factory=dict)
+
+    def stable(self, theme_id: str) -> str:
+        return self.mapping.get(theme_id, theme_id)
 
 
-def continue_ids(
-    findings: Findings, previous: Snapshot | None, universe: frozenset[str] | None = None
+def members_of(assignments: Iterable[Assignment]) -> dict[str, frozenset[str]]:
+    """Theme id -> the ids of the units assigned to it (ambiguous ones are not members)."""
+    found: dict[str, set[str]] = {}
+    for item in assignments:
+        if item.status == ASSIGNED:
+            found.setdefault(item.theme_id, set()).add(item.unit_id)
+    return {k: frozenset(v) for k, v in sorted(found.items())}
+
+
+def stable_ids(
+    found: Sequence[ThemeRecord],
+    previous: Snapshot | None,
+    universe: frozenset[str] | None = None,
 ) -> Continuity:
-    """`findings` with each discovered theme under its stable id; `universe` is every
-    comment id of this build's corpus (None: unknown, then every comment counts)."""
-    found = [t.theme for t in findings.themes if t.theme.kind == DISCOVERED]
-    members = _members(findings)
-    past = [t for t in previous.themes if t.kind == DISCOVERED] if previous else []
-    shared = (
-        universe & previous.universe() if universe and previous and previous.universe() else None
-    )
-    pairs = _match(past, found, members, shared)
+    """Each discovered theme of this build (`found`, as discovery named them, with their
+    member comments) under its stable id; `universe` is every comment id this build
+    analysed (None: unknown, then every comment counts)."""
+    past = previous_discovered(previous)
+    before = previous.universe() if previous else None
+    shared = universe & before if universe is not None and before is not None else None
+    pairs = _match(past, found, shared)
     issued = set(previous.issued) if previous else set()
     issued |= {t.id for t in past}
     mapping = {found[j].id: past[i].id for i, j in pairs}
-    taken = set(mapping.values()) | issued
+    taken = issued | set(mapping.values())
     for theme in found:
         if theme.id not in mapping:
             mapping[theme.id] = _free(theme.id, taken)
             taken.add(mapping[theme.id])
-    renamed = _renamed(findings, mapping)
-    kept = tuple(past[i].id for i, _ in pairs)
-    vanished = tuple(t.id for t in past if t.id not in kept)
-    retired = _retired(previous, vanished, _members(renamed))
+    kept = {past[i].id for i, _ in pairs}
+    discovered = tuple(
+        ThemeRecord(mapping[t.id], t.label, t.kind, t.key_terms, t.comments, t.quotes)
+        for t in found
+    )
     return Continuity(
-        findings=renamed,
+        mapping=dict(sorted(mapping.items())),
         kept=tuple(sorted(kept)),
-        new=tuple(sorted(v for k, v in mapping.items() if v not in kept)),
-        vanished=tuple(sorted(vanished)),
+        new=tuple(sorted(v for v in mapping.values() if v not in kept)),
+        vanished=tuple(sorted(t.id for t in past if t.id not in kept)),
         issued=tuple(sorted(taken)),
-        retired=retired,
+        discovered=discovered,
     )
 
 
-def _members(findings: Findings) -> dict[str, frozenset[str]]:
-    found: dict[str, set[str]] = {}
-    for item in findings.comment_assignments:
-        if item.status == ASSIGNED:
-            found.setdefault(item.theme_id, set()).add(item.unit_id)
-    return {k: frozenset(v) for k, v in found.items()}
+def previous_discovered(previous: Snapshot | None) -> tuple[ThemeRecord, ...]:
+    """The previous build's discovered themes before decisions (a record made from a
+    findings file has only the themes it reported)."""
+    if previous is None:
+        return ()
+    if previous.discovered:
+        return previous.discovered
+    return tuple(t for t in previous.themes if t.kind == DISCOVERED)
 
 
 def _jaccard(a: frozenset | set, b: frozenset | set) -> float:
     return len(a & b) / len(a | b) if a | b else 0.0
 
 
-def _match(past, found, members, shared) -> list[tuple[int, int]]:
+def _match(
+    past: Sequence[ThemeRecord], found: Sequence[ThemeRecord], shared: frozenset[str] | None
+) -> list[tuple[int, int]]:
     """(previous index, current index) of the pairs the Hungarian method matches, each
-    over the minimum similarity."""
+    similar enough to be the same theme."""
     if not past or not found:
         return []
     score = np.zeros((len(past), len(found)))
     same = np.zeros_like(score, dtype=bool)
     for i, old in enumerate(past):
-        before = frozenset(old.comments)
         for j, theme in enumerate(found):
-            after = members.get(theme.id, frozenset())
+            before, after = frozenset(old.comments), frozenset(theme.comments)
             if shared is not None:
                 before, after = before & shared, after & shared
             by_members = _jaccard(before, after)
@@ -120,68 +146,41 @@ def _free(theme_id: str, taken: set[str]) -> str:
     return f"{theme_id}-{n}"
 
 
-def _retired(
-    previous: Snapshot | None, vanished: tuple[str, ...], members: Mapping[str, frozenset[str]]
+def retirements(
+    previous: Snapshot | None,
+    continuity: Continuity,
+    members: Mapping[str, frozenset[str]],
+    moved: Mapping[str, str] = {},  # noqa: B006 (read only)
 ) -> dict[str, str]:
-    """Every retired id -> where its page leads now: the theme holding at least MERGED of
-    its comments, else "" (the What changed page); older retirements are followed on."""
-    if previous is None:
-        return {}
-    targets: dict[str, str] = {}
-    for theme_id in vanished:
-        old = previous.theme(theme_id)
-        comments = frozenset(old.comments) if old else frozenset()
-        best = min(members, key=lambda t: (-len(members[t] & comments), t), default=None)
-        enough = (
-            best is not None
-            and comments
-            and len(members[best] & comments) >= MERGED * len(comments)
-        )
-        targets[theme_id] = best if enough else ""
-    for old_id, target in previous.retired.items():
-        targets.setdefault(old_id, target)
+    """Every retired id -> where its page leads now. `members` are the comments of each
+    theme the site reports; `moved` are the decisions' merges and promotions (id -> the
+    theme it became) and drops (id -> ""). A vanished theme leads to the theme holding
+    at least MERGED of its comments, else to "" (the What changed page); retirements of
+    earlier builds are kept and followed on; a live theme is never retired."""
     live = set(members)
+    past = {t.id: t for t in (previous.themes if previous else ())}
+    targets: dict[str, str] = {}
+    for theme_id in continuity.vanished:
+        old = past.get(theme_id)
+        targets[theme_id] = _successor(frozenset(old.comments) if old else frozenset(), members)
+    for theme_id, target in moved.items():
+        targets.setdefault(theme_id, target)
+    for record in continuity.discovered:
+        if record.id not in live:  # a decision took it and named no theme
+            targets.setdefault(record.id, "")
+    for old_id, target in (previous.retired if previous else {}).items():
+        targets.setdefault(old_id, target)
 
-    def resolve(target: str, seen: frozenset[str] = frozenset()) -> str:
-        if not target or target in live or target in seen or target not in targets:
+    def resolve(target: str, seen: frozenset[str]) -> str:
+        if target in live or not target or target in seen or target not in targets:
             return target if target in live else ""
         return resolve(targets[target], seen | {target})
 
-    return {k: resolve(v) for k, v in sorted(targets.items())}
+    return {k: resolve(v, frozenset({k})) for k, v in sorted(targets.items()) if k not in live}
 
 
-def _renamed(findings: Findings, mapping: Mapping[str, str]) -> Findings:
-    """The findings with every theme id mapped (ids not in `mapping` stay)."""
-    if all(k == v for k, v in mapping.items()):
-        return findings
-
-    def new(theme_id: str) -> str:
-        return mapping.get(theme_id, theme_id)
-
-    def assignments(items):
-        moved = (replace(a, theme_id=new(a.theme_id)) for a in items)
-        return tuple(sorted(moved, key=lambda a: (a.unit_id, a.theme_id)))
-
-    def profiles(items):
-        return tuple(
-            replace(p, themes=dict(sorted((new(k), v) for k, v in p.themes.items()))) for p in items
-        )
-
-    themes = tuple(
-        replace(
-            t,
-            theme=replace(t.theme, id=new(t.theme.id)),
-            co_occurring=tuple(
-                sorted(((new(k), n) for k, n in t.co_occurring), key=lambda kv: (-kv[1], kv[0]))
-            ),
-        )
-        for t in findings.themes
-    )
-    return replace(
-        findings,
-        themes=themes,
-        comment_assignments=assignments(findings.comment_assignments),
-        statement_assignments=assignments(findings.statement_assignments),
-        contributors=profiles(findings.contributors),
-        threads=profiles(findings.threads),
-    )
+def _successor(comments: frozenset[str], members: Mapping[str, frozenset[str]]) -> str:
+    if not comments or not members:
+        return ""
+    best = min(members, key=lambda t: (-len(members[t] & comments), t))
+    return best if len(members[best] & comments) >= MERGED * len(comments) else ""

@@ -12,12 +12,12 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import orjson
 
-from themesite.analyse.records import ASSIGNED, Findings
+from themesite.analyse.records import ASSIGNED, DISCOVERED, Findings
 from themesite.errors import InputError
 
 RECORD = "snapshot.json"
@@ -50,8 +50,11 @@ class Snapshot:
     agreement: dict[str, dict[str, float]] = field(default_factory=dict)
     #: Every discovered-theme id any build issued, so a new theme never takes an old URL.
     issued: tuple[str, ...] = ()
-    #: Retired discovered-theme id -> the theme id its page now leads to ("" for none).
+    #: Retired theme id -> the theme id its page now leads to ("" for none).
     retired: dict[str, str] = field(default_factory=dict)
+    #: The discovered themes before the researcher's decisions (merged, dropped and
+    #: promoted ones too), which the next build matches its own with.
+    discovered: tuple[ThemeRecord, ...] = ()
 
     def theme(self, theme_id: str) -> ThemeRecord | None:
         return next((t for t in self.themes if t.id == theme_id), None)
@@ -69,9 +72,11 @@ def snapshot_of(
     evaluation: Mapping | None = None,
     issued: Sequence[str] = (),
     retired: Mapping[str, str] | None = None,
+    discovered: Sequence[ThemeRecord] | None = None,
 ) -> Snapshot:
     """The record of `findings`; `threads` (the corpus's `Thread`s) add every comment id,
-    which findings alone do not list (unassigned comments have no outcome)."""
+    which findings alone do not list (unassigned comments have no outcome); `discovered`
+    defaults to the discovered themes the findings report."""
     members: dict[str, set[str]] = defaultdict(set)
     for item in findings.comment_assignments:
         if item.status == ASSIGNED:
@@ -100,13 +105,15 @@ def snapshot_of(
             "micro_f1": round(float(result["micro"]["f1"]), 4),
             "kappa": round(float(result["kappa"]), 4),
         }
-    discovered = [t.id for t in themes if t.kind == "discovered"]
+    if discovered is None:
+        discovered = [replace(t, quotes=()) for t in themes if t.kind == DISCOVERED]
     return Snapshot(
         themes=themes,
         threads=thread_records,
         agreement=agreement,
-        issued=tuple(sorted({*issued, *discovered})),
+        issued=tuple(sorted({*issued, *(t.id for t in discovered)})),
         retired=dict(sorted((retired or {}).items())),
+        discovered=tuple(sorted(discovered, key=lambda t: t.id)),
     )
 
 
@@ -154,17 +161,7 @@ def _from_plain(data: dict) -> Snapshot:
     if data["themesite_snapshot"] != VERSION:
         raise ValueError("themesite_snapshot")
     return Snapshot(
-        themes=tuple(
-            ThemeRecord(
-                str(t["id"]),
-                str(t["label"]),
-                str(t["kind"]),
-                tuple(map(str, t["key_terms"])),
-                tuple(map(str, t["comments"])),
-                tuple(map(str, t["quotes"])),
-            )
-            for t in data["themes"]
-        ),
+        themes=_themes(data["themes"]),
         threads=tuple(
             ThreadRecord(str(t["id"]), str(t["title"]), tuple(map(str, t["comments"])))
             for t in data["threads"]
@@ -175,4 +172,19 @@ def _from_plain(data: dict) -> Snapshot:
         },
         issued=tuple(map(str, data["issued"])),
         retired={str(k): str(v) for k, v in data["retired"].items()},
+        discovered=_themes(data["discovered"]),
+    )
+
+
+def _themes(items: list) -> tuple[ThemeRecord, ...]:
+    return tuple(
+        ThemeRecord(
+            str(t["id"]),
+            str(t["label"]),
+            str(t["kind"]),
+            tuple(map(str, t["key_terms"])),
+            tuple(map(str, t["comments"])),
+            tuple(map(str, t["quotes"])),
+        )
+        for t in items
     )
