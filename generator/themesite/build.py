@@ -96,7 +96,7 @@ def analyse_stage(
 ):
     """Analyse the corpus under a taxonomy, with the researcher's reviews as supervision
     and their decisions applied, and write build/findings.json atomically; the
-    discovered themes keep the ids of the previous build's record (`read_previous`)."""
+    discovered themes keep the ids of the previous build's record (`history.read_previous`)."""
     from themesite.analyse.shaping import supervised
     from themesite.review.apply import comment_texts, project_shaping
 
@@ -262,31 +262,6 @@ def _shown(project: Project, path: Path) -> str:
         return str(path)
 
 
-def read_previous(project: Project, path: Path | None = None):
-    """The previous build's record (`analyse.snapshot`): the file given, else
-    build/snapshot.json if a build wrote one, else None (the first build)."""
-    from themesite.analyse.snapshot import RECORD, read_snapshot
-
-    if path is None:
-        path = project.build / RECORD
-        if not path.exists():
-            return None
-    return read_snapshot(path)
-
-
-def write_records(project: Project, site: RenderedSite) -> None:
-    """This build's record as build/snapshot.json, and the one it was compared with as
-    build/previous-snapshot.json (for `themesite diff`); no previous: none is kept."""
-    from themesite.analyse.snapshot import PREVIOUS, RECORD
-    from themesite.ingest.store import write_atomic
-
-    if site.previous is None:
-        (project.build / PREVIOUS).unlink(missing_ok=True)
-    else:
-        write_atomic(project.build / PREVIOUS, site.previous)
-    write_atomic(project.build / RECORD, site.record)
-
-
 def read_findings(project: Project):
     from themesite.analyse.findings import findings_from_json
 
@@ -411,6 +386,7 @@ def build(
 ) -> BuildReport:
     """The whole pipeline: ingest -> analyse -> render -> build; `previous_path` is the
     record to compare with (default: the last build's, build/snapshot.json)."""
+    from themesite.history import read_previous, write_records
     from themesite.render.site_files import SiteText, mkdocs_config
 
     # The project's mkdocs.yml and the previous record are checked first: a mistake there
@@ -448,5 +424,5 @@ def build(
         del corpus, analysis, site
         progress.step("build: MkDocs (strict) into site/")
         publish_site(project, staging, report.mkdocs)
-        write_records(project, records)
+        write_records(project, records.record, records.previous)
     return report

@@ -295,8 +295,8 @@ PreviousOption = Annotated[
     Path | None,
     typer.Option(
         "--previous",
-        help="The build record to compare with and keep ids from "
-        "(default: build/snapshot.json, the last build's).",
+        help="The build record to compare with and keep ids from (default: "
+        "corpus/snapshot.json if committed, else build/snapshot.json, the last build's).",
     ),
 ]
 
@@ -369,7 +369,8 @@ def analyse(
     taxonomy: TaxonomyOption = None, engine: EngineOption = None, scheduler: SchedulerOption = None
 ) -> None:
     """Find themes (taxonomy and discovered), quotes and prevalence; write build/findings.json."""
-    from themesite.build import analyse_stage, read_previous
+    from themesite.build import analyse_stage
+    from themesite.history import read_previous
     from themesite.ingest.store import read_threads
 
     with _errors():
@@ -581,21 +582,11 @@ def diff(
     ] = None,
 ) -> None:
     """Print what changed between two builds: the last two by default, or two files given."""
-    from themesite.analyse.changes import compare, report_lines
-    from themesite.analyse.snapshot import PREVIOUS, RECORD, read_snapshot
+    from themesite.analyse.changes import report_lines
+    from themesite.history import compare_builds
 
     with _errors():
-        project = _State.project
-        if (old is None) != (new is None):
-            raise ThemesiteError("give both OLD and NEW, or neither", "see 'themesite diff --help'")
-        if old is None or new is None:
-            old, new = project.build / PREVIOUS, project.build / RECORD
-            if not new.exists():
-                raise ThemesiteError(f"{new} does not exist", "run 'themesite build' first")
-            before = read_snapshot(old) if old.exists() else None
-        else:
-            before = read_snapshot(old)
-        changes = compare(before, read_snapshot(new))
+        changes = compare_builds(_State.project, old, new)
     for line in report_lines(changes):
         out.print(line, highlight=False, markup=False, soft_wrap=True)
 

@@ -75,8 +75,10 @@ def compare(previous: Snapshot | None, current: Snapshot) -> Changes:
         return Changes(first=True)
     before = {t.id: t for t in previous.threads}
     after = {t.id: t for t in current.threads}
-    old_comments = {c for t in previous.threads for c in t.comments}
-    new_comments = {c for t in current.threads for c in t.comments}
+    # A record made from a findings file does not list the comments: none are counted.
+    listed = previous.universe() is not None and current.universe() is not None
+    old_comments = previous.universe() or frozenset() if listed else frozenset()
+    new_comments = current.universe() or frozenset() if listed else frozenset()
     old_themes = {t.id: t for t in previous.themes}
     new_themes = {t.id: t for t in current.themes}
     both = sorted(set(old_themes) & set(new_themes))

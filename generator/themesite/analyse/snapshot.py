@@ -135,7 +135,10 @@ def read_snapshot(path: Path) -> Snapshot:
         raise InputError(path, f"cannot read it ({exc.strerror})", hint="check the path") from exc
     except orjson.JSONDecodeError as exc:
         raise InputError(
-            path, "not valid JSON", hint="delete it to start again from this build"
+            path,
+            f"not valid JSON ({exc.msg})",
+            line=exc.lineno,
+            hint="delete it, or restore it from git, to start again from this build",
         ) from exc
     try:
         if isinstance(data, dict) and "themesite_snapshot" in data:
@@ -145,9 +148,10 @@ def read_snapshot(path: Path) -> Snapshot:
 
             return snapshot_of(findings_from_json(path.read_text(encoding="utf-8")))
     except (KeyError, TypeError, ValueError, AttributeError) as exc:
+        what = f"'{exc.args[0]}' is missing" if isinstance(exc, KeyError) else "a value is wrong"
         raise InputError(
             path,
-            f"not a themesite build record ({exc!r} is wrong or missing)",
+            f"not a themesite build record of this version ({what})",
             hint="delete it to start again from this build",
         ) from exc
     raise InputError(
