@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 from markupsafe import escape
 
-from themesite.analyse.changes import Changes, ThemeChange
+from themesite.analyse.changes import Changes, TextChange, ThemeChange
 from themesite.analyse.snapshot import Snapshot
 from themesite.render.links import COMMENTS_PER_PAGE, Link, href, part_path, theme_page, thread_page
 
@@ -31,6 +31,12 @@ class ThemeRow:
 
 
 @dataclass(frozen=True)
+class TextRow:
+    change: TextChange
+    link: Link
+
+
+@dataclass(frozen=True)
 class ChangesPage:
     changes: Changes
     appeared: tuple[ThemeRow, ...]
@@ -40,7 +46,7 @@ class ChangesPage:
     moved: tuple[ThemeRow, ...]
     renamed: tuple[ThemeRow, ...]
     quotes: tuple[ThemeRow, ...]
-    texts_added: tuple[Link, ...]
+    texts_added: tuple[TextRow, ...]
 
 
 def changes_page(changes: Changes, current: Snapshot) -> ChangesPage:
@@ -86,7 +92,7 @@ def changes_page(changes: Changes, current: Snapshot) -> ChangesPage:
         renamed=rows(changes.renamed),
         quotes=rows(changes.quotes),
         texts_added=tuple(
-            Link(t.title, href(PAGE, thread_page(t.id)))
+            TextRow(t, Link(t.title, href(PAGE, thread_page(t.id))))
             for t in changes.texts_added
             if t.id in threads
         ),
