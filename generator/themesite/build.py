@@ -305,6 +305,9 @@ def render_stage(
     if labels.exists():
         comment_ids = {c.id for t in threads for c in t.comments}
         evaluation = evaluate_analysis(analysis, labels, comment_ids)
+        # The site names the labels file relative to the project, as the findings do the
+        # taxonomy: a page must not depend on where the project folder is.
+        evaluation = {**evaluation, "labels": _shown(project, labels)}
     files, listing = downloads(threads, analysis.findings, taxonomy, labels)
     continuity = analysis.continuity
     record = snapshot_of(
