@@ -23,6 +23,7 @@ from themesite.analyse.snapshot import (
     snapshot_to_json,
 )
 from themesite.errors import InputError
+from themesite.history import Previous
 from themesite.render.changes import redirect_pages
 
 GOLDEN = REPO / "tests" / "golden" / "changes"
@@ -199,6 +200,16 @@ def test_a_broken_record_names_the_file(tmp_path, text, where):
     assert str(raised.value).startswith(f"{tmp_path}/{where}")
 
 
+def test_a_rebuild_that_finds_the_same_keeps_the_last_comparison():
+    older, last = record(theme("d-pay", "a")), record(theme("d-pay", "a b"))
+    assert Previous(last, older, chained=True).baseline(last) == older
+    assert Previous(last, None, chained=True).baseline(last) is None
+    changed = record(theme("d-pay", "a b c"))
+    assert Previous(last, older, chained=True).baseline(changed) == last
+    # A committed or a given record is always what the page compares with.
+    assert Previous(last).baseline(last) == last
+
+
 # -- the real command: seeds, then a Polis conversation ------------------------------
 
 
@@ -278,6 +289,16 @@ def test_diff_prints_the_same_comparison(grown):
         "diff", str(build / "previous-snapshot.json"), str(build / "snapshot.json")
     )
     assert given.stdout == result.stdout
+
+
+def test_building_again_changes_nothing(grown, tmp_path):
+    root = _copy(grown, tmp_path)
+    before = snapshot(root / "build")
+    built(root)
+    after = snapshot(root / "build")
+    for name in ("docs/changes.md", "snapshot.json", "previous-snapshot.json"):
+        assert after[name] == before[name], name
+    assert snapshot(root / "site") == snapshot(grown["root"] / "site")
 
 
 def test_ids_hold_when_discovery_renames_and_decisions_name_stable_ids(grown, tmp_path):

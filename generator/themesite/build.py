@@ -15,6 +15,7 @@ from pathlib import Path
 from themesite.config import AnalyseConfig, IngestConfig, Project, SiteConfig
 from themesite.errors import CorpusError, StrictError
 from themesite.faults import point
+from themesite.history import Previous
 from themesite.ingest.check import CheckReport, check_corpus
 from themesite.ingest.corpus import current_threads, raw_digests, rebuild
 from themesite.ingest.records import Thread
@@ -277,10 +278,10 @@ def render_stage(
     analysis,
     corpus: IngestedCorpus,
     site_config: SiteConfig | None = None,
-    previous=None,
+    previous: Previous | None = None,
 ) -> RenderedSite:
     """Render the findings into Markdown pages and download files (nothing is written);
-    `previous` is the previous build's record, for the What changed page."""
+    `previous` says which record the What changed page compares with."""
     site_config = site_config or SiteConfig()
     from themesite.analyse.changes import compare
     from themesite.analyse.evaluate import evaluate_analysis
@@ -319,6 +320,7 @@ def render_stage(
         continuity.discovered if continuity else None,
     )
     files.update(redirect_pages(record.retired, {t.id for t in record.themes}))
+    baseline = previous.baseline(record) if previous is not None else None
     about = site_text(site_config, threads)
     attributions = [site_config.licence] if site_config.licence else []
     attributions += corpus_attributions(threads)
@@ -346,7 +348,7 @@ def render_stage(
             attributions=tuple(attributions),
         ),
         threads=threads,
-        changes=changes_page(compare(previous, record), record),
+        changes=changes_page(compare(baseline, record), record),
     )
     files.update(assets(project.root))
     return RenderedSite(
@@ -355,7 +357,7 @@ def render_stage(
         mkdocs=mkdocs_config(project.root, about),
         warnings=tuple(evaluation["warnings"]) if evaluation else (),
         record=snapshot_to_json(record),
-        previous=snapshot_to_json(previous) if previous is not None else None,
+        previous=snapshot_to_json(baseline) if baseline is not None else None,
     )
 
 
@@ -398,7 +400,7 @@ def build(
     previous = read_previous(project, previous_path)
     corpus = ingest_stage(project, ingest, progress)
     analysis = analyse_stage(
-        project, analyse, progress=progress, threads=corpus.threads, previous=previous
+        project, analyse, progress=progress, threads=corpus.threads, previous=previous.record
     )
     if ingest.strict and analysis.warnings:
         raise StrictError(

@@ -376,7 +376,7 @@ def analyse(
     with _errors():
         project = _recover()
         config = load_analyse_config(project, engine=engine, scheduler=scheduler)
-        previous = read_previous(project)  # discovered themes keep the last build's ids
+        previous = read_previous(project).record  # discovered themes keep their ids
         # The Dask engine's workers read the corpus; here it is read only to run locally.
         threads = read_threads(project.threads) if config.engine == "local" else None
         with _progress() as progress:

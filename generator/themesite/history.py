@@ -10,6 +10,7 @@ included, compares with the same record and builds the same site.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from pathlib import Path
 
 from themesite.analyse.changes import Changes, compare
@@ -18,17 +19,40 @@ from themesite.config import Project
 from themesite.errors import ThemesiteError
 
 
-def read_previous(project: Project, path: Path | None = None) -> Snapshot | None:
+@dataclass(frozen=True)
+class Previous:
+    """The record a build keeps ids from, and what the last build compared with."""
+
+    record: Snapshot | None = None
+    #: The last build's record came from build/: what that build was compared with.
+    before: Snapshot | None = None
+    chained: bool = False
+
+    def baseline(self, current: Snapshot) -> Snapshot | None:
+        """The record to show changes against: `record`, unless it is the last build's
+        and this build found exactly what it did; then what the last build was compared
+        with, so that building twice gives the same site."""
+        if self.chained and self.record == current:
+            return self.before
+        return self.record
+
+
+def read_previous(project: Project, path: Path | None = None) -> Previous:
     """The record to compare with and keep ids from: the file given, else the project's
     published record (corpus/snapshot.json), else the last build's (build/snapshot.json),
-    else None (the first build)."""
-    if path is None:
-        path = next(
-            (p for p in (project.corpus / RECORD, project.build / RECORD) if p.exists()), None
-        )
-        if path is None:
-            return None
-    return read_snapshot(path)
+    else none (the first build)."""
+    if path is not None:
+        return Previous(read_snapshot(path))
+    if (project.corpus / RECORD).exists():
+        return Previous(read_snapshot(project.corpus / RECORD))
+    if not (project.build / RECORD).exists():
+        return Previous()
+    before = project.build / PREVIOUS
+    return Previous(
+        read_snapshot(project.build / RECORD),
+        read_snapshot(before) if before.exists() else None,
+        chained=True,
+    )
 
 
 def write_records(project: Project, record: bytes, previous: bytes | None) -> None:
