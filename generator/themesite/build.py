@@ -285,7 +285,8 @@ def render_stage(
     site_config = site_config or SiteConfig()
     from themesite.analyse.changes import compare
     from themesite.analyse.evaluate import evaluate_analysis
-    from themesite.analyse.snapshot import snapshot_of, snapshot_to_json
+    from themesite.analyse.snapshot import snapshot_to_json
+    from themesite.history import build_record
     from themesite.render.changes import changes_page, redirect_pages
     from themesite.render.context import build_site
     from themesite.render.downloads import DICTIONARY, downloads
@@ -310,17 +311,9 @@ def render_stage(
         # taxonomy: a page must not depend on where the project folder is.
         evaluation = {**evaluation, "labels": _shown(project, labels)}
     files, listing = downloads(threads, analysis.findings, taxonomy, labels)
-    continuity = analysis.continuity
-    record = snapshot_of(
-        analysis.findings,
-        threads,
-        evaluation,
-        continuity.issued if continuity else (),
-        continuity.retired if continuity else None,
-        continuity.discovered if continuity else None,
-    )
+    record = build_record(analysis.findings, threads, evaluation, analysis.continuity)
+    baseline = (previous or Previous()).baseline(record)
     files.update(redirect_pages(record.retired, {t.id for t in record.themes}))
-    baseline = previous.baseline(record) if previous is not None else None
     about = site_text(site_config, threads)
     attributions = [site_config.licence] if site_config.licence else []
     attributions += corpus_attributions(threads)
@@ -390,7 +383,7 @@ def build(
     previous_path: Path | None = None,
 ) -> BuildReport:
     """The whole pipeline: ingest -> analyse -> render -> build; `previous_path` is the
-    record to compare with (default: the last build's, build/snapshot.json)."""
+    record to compare with and keep ids from (default: see `history.read_previous`)."""
     from themesite.history import read_previous, write_records
     from themesite.render.site_files import SiteText, mkdocs_config
 
@@ -421,7 +414,7 @@ def build(
         warnings=(*analysis.warnings, *site.warnings),
     )
     progress.step(f"build: writing {len(site.pages)} pages")
-    records = RenderedSite({}, {}, {}, record=site.record, previous=site.previous)
+    record, compared = site.record, site.previous
     with build_lock(project):
         staging = stage_site(project, site)
         # MkDocs holds every page of the site in memory while it builds: the corpus, the
@@ -429,5 +422,5 @@ def build(
         del corpus, analysis, site
         progress.step("build: MkDocs (strict) into site/")
         publish_site(project, staging, report.mkdocs)
-        write_records(project, records.record, records.previous)
+        write_records(project, record, compared)
     return report

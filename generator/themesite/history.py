@@ -14,7 +14,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from themesite.analyse.changes import Changes, compare
-from themesite.analyse.snapshot import PREVIOUS, RECORD, Snapshot, read_snapshot
+from themesite.analyse.continuity import Continuity
+from themesite.analyse.snapshot import PREVIOUS, RECORD, Snapshot, read_snapshot, snapshot_of
 from themesite.config import Project
 from themesite.errors import ThemesiteError
 
@@ -52,6 +53,21 @@ def read_previous(project: Project, path: Path | None = None) -> Previous:
         read_snapshot(project.build / RECORD),
         read_snapshot(before) if before.exists() else None,
         chained=True,
+    )
+
+
+def build_record(findings, threads, evaluation, continuity: Continuity | None) -> Snapshot:
+    """This build's record: its findings, every comment of its `threads`, the agreement
+    in `evaluation`, and the ids `continuity` issued and retired."""
+    if continuity is None:
+        return snapshot_of(findings, threads, evaluation)
+    return snapshot_of(
+        findings,
+        threads,
+        evaluation,
+        continuity.issued,
+        continuity.retired,
+        continuity.discovered,
     )
 
 
