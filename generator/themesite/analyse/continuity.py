@@ -5,7 +5,9 @@ a researcher's note, a review and a decision in `corpus/decisions.yml` should no
 for that. A discovered theme that is recognisably the one of the previous build (its
 comments, over the comments both builds have, and its key terms) keeps that theme's
 id; the matching is one to one (the Hungarian method), so two themes never share an
-id. A new theme gets an id no build has issued before. The ids are settled right after
+id. Key terms stand in for the centroid: a centroid lives in one build's vocabulary and
+LSA space, which a new text changes, while terms compare across builds as they are.
+A new theme gets an id no build has issued before. The ids are settled right after
 discovery, before the researcher's decisions apply, so the decisions always name the
 ids the site showed.
 
