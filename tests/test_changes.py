@@ -381,3 +381,18 @@ def test_diff_refuses_one_file_and_a_broken_one(grown, tmp_path):
 def test_diff_before_any_build_says_to_build(cli):
     result = cli("diff")
     assert result.exit_code == 1 and "run 'themesite build' first" in result.stderr
+
+
+def test_broken_decisions_stop_the_build_before_the_corpus_changes(grown, tmp_path):
+    root = _copy(grown, tmp_path)
+    # A new source waits in corpus/raw: a build would re-ingest before it analyses.
+    shutil.copy(FIXTURES / "polis" / "brexit-consensus" / "comments.csv", root / "corpus" / "raw")
+    (root / "corpus" / "decisions.yml").write_text(
+        "version: 1\nrename:\n  d-tech: [not, a, label]\n", encoding="utf-8"
+    )
+    before = snapshot(root)
+    result = Cli(root)("build")
+    assert result.exit_code == 1
+    lines = [line for line in result.stderr.splitlines() if line.strip()]
+    assert len(lines) == 1 and "decisions.yml:3:" in lines[0], lines
+    assert snapshot(root) == before

@@ -94,6 +94,7 @@ def analyse_stage(
     progress: Progress = QUIET,
     threads: list[Thread] | None = None,
     previous=None,
+    shaping=None,
 ):
     """Analyse the corpus under a taxonomy, with the researcher's reviews as supervision
     and their decisions applied, and write build/findings.json atomically; the
@@ -102,7 +103,7 @@ def analyse_stage(
     from themesite.review.apply import comment_texts, project_shaping
 
     taxonomy = project_taxonomy(project, config, taxonomy_path)
-    shaping = project_shaping(project)
+    shaping = shaping if shaping is not None else project_shaping(project)
     if shaping.verdicts:
         texts = (
             {c.id: c.text for t in threads for c in t.comments}
@@ -386,14 +387,21 @@ def build(
     record to compare with and keep ids from (default: see `history.read_previous`)."""
     from themesite.history import read_previous, write_records
     from themesite.render.site_files import SiteText, mkdocs_config
+    from themesite.review.apply import project_shaping
 
-    # The project's mkdocs.yml and the previous record are checked first: a mistake there
-    # should not cost an analysis, nor change the corpus.
+    # The project's mkdocs.yml, the decisions and reviews and the previous record are read
+    # first: a mistake there should not cost an analysis, nor change the corpus.
     mkdocs_config(project.root, SiteText(title="", description=""))
+    shaping = project_shaping(project)
     previous = read_previous(project, previous_path)
     corpus = ingest_stage(project, ingest, progress)
     analysis = analyse_stage(
-        project, analyse, progress=progress, threads=corpus.threads, previous=previous.record
+        project,
+        analyse,
+        progress=progress,
+        threads=corpus.threads,
+        previous=previous.record,
+        shaping=shaping,
     )
     if ingest.strict and analysis.warnings:
         raise StrictError(
