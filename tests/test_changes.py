@@ -309,10 +309,11 @@ def test_building_again_changes_nothing(grown, tmp_path):
     assert snapshot(root / "site") == snapshot(grown["root"] / "site")
 
 
-def test_ids_hold_when_discovery_renames_and_decisions_name_stable_ids(grown, tmp_path):
-    """The previous build called 'Technology' d-tech: the theme keeps that id and URL, a
-    decision naming d-tech applies, and a merged theme's URL leads to its target."""
-    root = _copy(grown, tmp_path)
+@pytest.fixture(scope="module")
+def decided(grown, tmp_path_factory) -> Path:
+    """The grown project built again after a previous build that called 'Technology'
+    d-tech, with decisions naming d-tech (a rename) and merging d-pandemic."""
+    root = _copy(grown, tmp_path_factory.mktemp("decided"))
     path = root / "build" / "snapshot.json"
     path.write_text(path.read_text("utf-8").replace('"d-technology"', '"d-tech"'), "utf-8")
     (root / "corpus" / "decisions.yml").write_text(
@@ -321,6 +322,13 @@ def test_ids_hold_when_discovery_renames_and_decisions_name_stable_ids(grown, tm
         encoding="utf-8",
     )
     built(root)
+    return root
+
+
+def test_ids_hold_when_discovery_renames_and_decisions_name_stable_ids(decided):
+    """The theme keeps the previous build's id d-tech and its URL, the decision naming
+    d-tech applies, and a merged theme's URL leads to its target."""
+    root, path = decided, decided / "build" / "snapshot.json"
     themes = {t["id"]: t for t in json.loads(Cli(root)("export", "themes").stdout)}
     assert themes["d-tech"]["label"] == "Technology and systems"
     assert themes["d-tech"]["kind"] == "discovered"
@@ -396,3 +404,11 @@ def test_broken_decisions_stop_the_build_before_the_corpus_changes(grown, tmp_pa
     lines = [line for line in result.stderr.splitlines() if line.strip()]
     assert len(lines) == 1 and "decisions.yml:3:" in lines[0], lines
     assert snapshot(root) == before
+
+
+def test_a_retired_theme_url_lands_on_its_successor_in_a_browser(decided, browser):
+    page = browser.new_page()
+    page.goto((decided / "site" / "themes" / "d-pandemic.html").as_uri())
+    page.wait_for_url("**/themes/d-businesses.html")
+    assert page.locator("h1").first.inner_text() == "Businesses"
+    page.close()
