@@ -412,3 +412,17 @@ def test_a_retired_theme_url_lands_on_its_successor_in_a_browser(decided, browse
     page.wait_for_url("**/themes/d-businesses.html")
     assert page.locator("h1").first.inner_text() == "Businesses"
     page.close()
+
+
+def test_what_changed_page_reads_cleanly_in_a_browser(grown, browser):
+    """No console errors or failed requests, and no serious accessibility violations."""
+    from tests.test_browser import Reader, _serve, serious_violations
+
+    server, url = _serve(grown["root"] / "site")
+    reader = Reader(browser)
+    try:
+        assert serious_violations(reader, url + "changes.html") == []
+        assert reader.clean(), (reader.errors[:3], reader.failed[:3])
+    finally:
+        reader.page.close()
+        server.shutdown()
