@@ -426,3 +426,14 @@ def test_what_changed_page_reads_cleanly_in_a_browser(grown, browser):
     finally:
         reader.page.close()
         server.shutdown()
+
+
+def test_the_dask_engine_keeps_the_same_ids(decided, tmp_path):
+    """The renaming happens on the engine's partitions: on Dask workers too."""
+    pytest.importorskip("distributed")
+    root = tmp_path / "dask"
+    shutil.copytree(decided, root)
+    doctored = root / "build" / "previous-snapshot.json"  # what `decided` compared with
+    result = Cli(root)("build", "--engine", "dask", "--previous", str(doctored))
+    assert result.exit_code == 0, result.output
+    assert snapshot(root / "site") == snapshot(decided / "site")
