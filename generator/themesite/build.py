@@ -15,6 +15,7 @@ from pathlib import Path
 from themesite.config import AnalyseConfig, IngestConfig, Project, SiteConfig
 from themesite.errors import CorpusError, StrictError
 from themesite.faults import point
+from themesite.history import Previous
 from themesite.ingest.check import CheckReport, check_corpus
 from themesite.ingest.corpus import current_threads, raw_digests, rebuild
 from themesite.ingest.records import Thread
@@ -44,6 +45,9 @@ class RenderedSite:
     #: Label rows that no longer apply (comment or theme gone): shown, never fatal, since
     #: a build never needs human coding.
     warnings: tuple[str, ...] = ()
+    #: This build's record (build/snapshot.json) and the previous one it was compared with.
+    record: bytes = b""
+    previous: bytes | None = None
 
 
 @dataclass(frozen=True)
@@ -89,14 +93,17 @@ def analyse_stage(
     taxonomy_path: Path | None = None,
     progress: Progress = QUIET,
     threads: list[Thread] | None = None,
+    previous=None,
+    shaping=None,
 ):
     """Analyse the corpus under a taxonomy, with the researcher's reviews as supervision
-    and their decisions applied, and write build/findings.json atomically."""
+    and their decisions applied, and write build/findings.json atomically; the
+    discovered themes keep the ids of the previous build's record (`history.read_previous`)."""
     from themesite.analyse.shaping import supervised
     from themesite.review.apply import comment_texts, project_shaping
 
     taxonomy = project_taxonomy(project, config, taxonomy_path)
-    shaping = project_shaping(project)
+    shaping = shaping if shaping is not None else project_shaping(project)
     if shaping.verdicts:
         texts = (
             {c.id: c.text for t in threads for c in t.comments}
@@ -104,7 +111,7 @@ def analyse_stage(
             else comment_texts(project)
         )
         taxonomy = supervised(taxonomy, shaping, texts)
-    analysis = run_analysis(project, config, taxonomy, progress, threads, shaping)
+    analysis = run_analysis(project, config, taxonomy, progress, threads, shaping, previous)
     progress.step("analyse: writing build/findings.json")
     write_findings(project, analysis)
     return analysis
@@ -150,10 +157,12 @@ def run_analysis(
     progress: Progress = QUIET,
     threads=None,
     shaping=None,
+    previous=None,
 ):
     """The analysis of the project's corpus under `taxonomy`, on the configured engine,
-    with what the votes kept beside its sources say (see `analyse.votes`) and the
-    researcher's decisions and reviews (`shaping`, see `analyse.shaping`) applied."""
+    with what the votes kept beside its sources say (see `analyse.votes`), the
+    researcher's decisions and reviews (`shaping`, see `analyse.shaping`) applied, and
+    the discovered themes under the ids of the `previous` build's record."""
     from themesite.analyse.opinions import GroupSettings
     from themesite.analyse.shaping import NO_SHAPING
     from themesite.analyse.stage import analyse
@@ -168,7 +177,13 @@ def run_analysis(
     opinions = read_opinions(project, settings, threads)
     with _engine(project, config, taxonomy, progress, threads) as engine:
         analysis = analyse(
-            engine, taxonomy, config, opinions.opposed(), progress, shaping or NO_SHAPING
+            engine,
+            taxonomy,
+            config,
+            opinions.opposed(),
+            progress,
+            shaping or NO_SHAPING,
+            previous,
         )
     return replace(analysis, findings=with_votes(analysis.findings, opinions, settings))
 
@@ -264,10 +279,16 @@ def render_stage(
     analysis,
     corpus: IngestedCorpus,
     site_config: SiteConfig | None = None,
+    previous: Previous | None = None,
 ) -> RenderedSite:
-    """Render the findings into Markdown pages and download files (nothing is written)."""
+    """Render the findings into Markdown pages and download files (nothing is written);
+    `previous` says which record the What changed page compares with."""
     site_config = site_config or SiteConfig()
+    from themesite.analyse.changes import compare
     from themesite.analyse.evaluate import evaluate_analysis
+    from themesite.analyse.snapshot import snapshot_to_json
+    from themesite.history import build_record
+    from themesite.render.changes import changes_page, redirect_pages
     from themesite.render.context import build_site
     from themesite.render.downloads import DICTIONARY, downloads
     from themesite.render.overview import DataPage, Discovery, DownloadFile, MethodPage
@@ -287,7 +308,13 @@ def render_stage(
     if labels.exists():
         comment_ids = {c.id for t in threads for c in t.comments}
         evaluation = evaluate_analysis(analysis, labels, comment_ids)
+        # The site names the labels file relative to the project, as the findings do the
+        # taxonomy: a page must not depend on where the project folder is.
+        evaluation = {**evaluation, "labels": _shown(project, labels)}
     files, listing = downloads(threads, analysis.findings, taxonomy, labels)
+    record = build_record(analysis.findings, threads, evaluation, analysis.continuity)
+    baseline = (previous or Previous()).baseline(record)
+    files.update(redirect_pages(record.retired, {t.id for t in record.themes}))
     about = site_text(site_config, threads)
     attributions = [site_config.licence] if site_config.licence else []
     attributions += corpus_attributions(threads)
@@ -315,6 +342,7 @@ def render_stage(
             attributions=tuple(attributions),
         ),
         threads=threads,
+        changes=changes_page(compare(baseline, record), record),
     )
     files.update(assets(project.root))
     return RenderedSite(
@@ -322,6 +350,8 @@ def render_stage(
         files=files,
         mkdocs=mkdocs_config(project.root, about),
         warnings=tuple(evaluation["warnings"]) if evaluation else (),
+        record=snapshot_to_json(record),
+        previous=snapshot_to_json(baseline) if baseline is not None else None,
     )
 
 
@@ -351,21 +381,35 @@ def build(
     analyse: AnalyseConfig,
     site_config: SiteConfig | None = None,
     progress: Progress = QUIET,
+    previous_path: Path | None = None,
 ) -> BuildReport:
-    """The whole pipeline: ingest -> analyse -> render -> build."""
+    """The whole pipeline: ingest -> analyse -> render -> build; `previous_path` is the
+    record to compare with and keep ids from (default: see `history.read_previous`)."""
+    from themesite.history import read_previous, write_records
     from themesite.render.site_files import SiteText, mkdocs_config
+    from themesite.review.apply import project_shaping
 
-    # The project's mkdocs.yml is checked first: a mistake there should not cost an analysis.
+    # The project's mkdocs.yml, the decisions and reviews and the previous record are read
+    # first: a mistake there should not cost an analysis, nor change the corpus.
     mkdocs_config(project.root, SiteText(title="", description=""))
+    shaping = project_shaping(project)
+    previous = read_previous(project, previous_path)
     corpus = ingest_stage(project, ingest, progress)
-    analysis = analyse_stage(project, analyse, progress=progress, threads=corpus.threads)
+    analysis = analyse_stage(
+        project,
+        analyse,
+        progress=progress,
+        threads=corpus.threads,
+        previous=previous.record,
+        shaping=shaping,
+    )
     if ingest.strict and analysis.warnings:
         raise StrictError(
             f"{len(analysis.warnings)} warning(s) under --strict; first: {analysis.warnings[0]}",
             "fix the decisions or reviews it names, or drop --strict",
         )
     progress.step("render: pages and downloads")
-    site = render_stage(project, analyse, analysis, corpus, site_config)
+    site = render_stage(project, analyse, analysis, corpus, site_config, previous)
     report = BuildReport(
         reingested=corpus.reingested,
         check=corpus.check,
@@ -378,6 +422,7 @@ def build(
         warnings=(*analysis.warnings, *site.warnings),
     )
     progress.step(f"build: writing {len(site.pages)} pages")
+    record, compared = site.record, site.previous
     with build_lock(project):
         staging = stage_site(project, site)
         # MkDocs holds every page of the site in memory while it builds: the corpus, the
@@ -385,4 +430,5 @@ def build(
         del corpus, analysis, site
         progress.step("build: MkDocs (strict) into site/")
         publish_site(project, staging, report.mkdocs)
+        write_records(project, record, compared)
     return report

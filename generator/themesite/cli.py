@@ -291,9 +291,22 @@ SchedulerOption = Annotated[
 ]
 
 
+PreviousOption = Annotated[
+    Path | None,
+    typer.Option(
+        "--previous",
+        help="The build record to compare with and keep ids from (default: "
+        "corpus/snapshot.json if committed, else build/snapshot.json, the last build's).",
+    ),
+]
+
+
 @app.command()
 def build(
-    strict: StrictOption = None, engine: EngineOption = None, scheduler: SchedulerOption = None
+    strict: StrictOption = None,
+    engine: EngineOption = None,
+    scheduler: SchedulerOption = None,
+    previous: PreviousOption = None,
 ) -> None:
     """Ingest if corpus/raw/ changed, validate, analyse, render and build the site (strict)."""
     from themesite.build import build as run_build
@@ -304,7 +317,7 @@ def build(
         analysis = load_analyse_config(project, engine=engine, scheduler=scheduler)
         wording = load_site_config(project)
         with _progress() as progress:
-            report = run_build(project, ingest, analysis, wording, progress)
+            report = run_build(project, ingest, analysis, wording, progress, previous)
     check_report = report.check
     state = "re-ingested" if report.reingested else "up to date"
     out.print(
@@ -357,15 +370,17 @@ def analyse(
 ) -> None:
     """Find themes (taxonomy and discovered), quotes and prevalence; write build/findings.json."""
     from themesite.build import analyse_stage
+    from themesite.history import read_previous
     from themesite.ingest.store import read_threads
 
     with _errors():
         project = _recover()
         config = load_analyse_config(project, engine=engine, scheduler=scheduler)
+        previous = read_previous(project).record  # discovered themes keep their ids
         # The Dask engine's workers read the corpus; here it is read only to run locally.
         threads = read_threads(project.threads) if config.engine == "local" else None
         with _progress() as progress:
-            analysis = analyse_stage(project, config, taxonomy, progress, threads)
+            analysis = analyse_stage(project, config, taxonomy, progress, threads, previous)
     for warning in analysis.warnings:
         err.print(f"[yellow]warning:[/] {escape(warning)}", highlight=False, soft_wrap=True)
     findings = analysis.findings
@@ -614,6 +629,26 @@ def import_codebook(
         highlight=False,
         soft_wrap=True,
     )
+
+
+@app.command()
+def diff(
+    old: Annotated[
+        Path | None,
+        typer.Argument(help="The earlier build's snapshot.json or findings.json."),
+    ] = None,
+    new: Annotated[
+        Path | None, typer.Argument(help="The later one (default: the last build's record).")
+    ] = None,
+) -> None:
+    """Print what changed between two builds: the last two by default, or two files given."""
+    from themesite.analyse.changes import report_lines
+    from themesite.history import compare_builds
+
+    with _errors():
+        changes = compare_builds(_State.project, old, new)
+    for line in report_lines(changes):
+        out.print(line, highlight=False, markup=False, soft_wrap=True)
 
 
 @app.command()

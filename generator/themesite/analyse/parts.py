@@ -143,6 +143,12 @@ def with_outcomes(part: Part, outcomes: Sequence[Assignment]) -> Part:
     return replace(part, outcomes=part.outcomes + tuple(outcomes))
 
 
+def renamed_outcomes(part: Part, ids: dict[str, str]) -> Part:
+    """The part with its outcomes' theme ids mapped (ids not in `ids` stay)."""
+    moved = (replace(a, theme_id=ids.get(a.theme_id, a.theme_id)) for a in part.outcomes)
+    return replace(part, outcomes=tuple(moved))
+
+
 def summary_of(part: Part) -> tuple[tuple[UnitInfo, ...], int, int, int, int]:
     """What findings need of a part besides its outcomes: units, threads, excluded
     comments, statements, and texts processed."""

@@ -67,6 +67,12 @@ class Shaping:
         """Theme id -> the id its outcomes now count for (merged or promoted themes)."""
         return {d.theme_id: d.value for d in self.decisions if d.action in ("merge", "promote")}
 
+    def moved(self) -> dict[str, str]:
+        """Theme id -> the theme whose page now shows it: merged and promoted themes to
+        their target, dropped ones to none ("")."""
+        drops = {d.theme_id: "" for d in self.decisions if d.action == "drop"}
+        return {**drops, **self.aliases()}
+
     def resolved(self) -> list[Verdict]:
         """The verdicts, each naming the theme it now counts for."""
         aliases = self.aliases()

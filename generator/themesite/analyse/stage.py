@@ -27,6 +27,7 @@ from themesite.analyse.assign import (
     fit_models,
     training_rows,
 )
+from themesite.analyse.continuity import Continuity, members_of, retirements, stable_ids
 from themesite.analyse.discovery import MAX_FEATURES, DiscoverSettings, discover_themes
 from themesite.analyse.encoder import load_encoder
 from themesite.analyse.engine import Engine
@@ -52,6 +53,7 @@ from themesite.analyse.parts import (
     comment_scores_of,
     outcomes_of,
     pattern_themes_of,
+    renamed_outcomes,
     size_of,
     statement_df,
     summary_of,
@@ -68,6 +70,7 @@ from themesite.analyse.similarity import (
     ThemeWords,
     build_profiles,
 )
+from themesite.analyse.snapshot import Snapshot, ThemeRecord
 from themesite.analyse.taxonomy import Taxonomy
 from themesite.config import AnalyseConfig
 from themesite.progress import QUIET, Progress
@@ -86,6 +89,8 @@ class Analysis:
     cached: int = 0
     #: Decisions and reviews that name themes or comments this analysis does not have.
     warnings: tuple[str, ...] = ()
+    #: How the discovered themes kept their ids and which theme URLs retired.
+    continuity: Continuity | None = None
 
 
 def analyse(
@@ -95,11 +100,13 @@ def analyse(
     opposed: frozenset[str] = frozenset(),
     progress: Progress = QUIET,
     shaping: Shaping = NO_SHAPING,
+    previous: Snapshot | None = None,
 ) -> Analysis:
     """Findings of the corpus held by `engine` (its statements extracted) under the taxonomy;
     `opposed` comments (more voters disagreed than agreed) are quoted only when a theme
-    has no other; the researcher's decisions and reviews (`shaping`) are applied to the
-    themes found before anything is counted."""
+    has no other; discovered themes keep the ids of the `previous` build's record; the
+    researcher's decisions and reviews (`shaping`) are applied to the themes found before
+    anything is counted."""
     progress.step("analyse: vocabulary and term counts")
     nlp = build_pipeline(config.pipeline)
     theme_texts = _theme_texts(nlp, taxonomy)
@@ -144,12 +151,14 @@ def analyse(
         rarity = WordRarity(nlp.lang)
         themes = _seeded_themes(engine, taxonomy, vocabulary, df, rarity)
         diagnostics: dict[str, object] = {}
+        continuity = stable_ids((), previous)
         if config.discover:
             progress.step("analyse: discovering themes")
             discovered, diagnostics = discover_themes(
                 engine, vocabulary, DiscoverSettings(seed=config.seed), rarity
             )
-            themes += [found.theme for found in discovered]
+            found, continuity = _stable_ids(engine, [d.theme for d in discovered], previous)
+            themes += found
     del rarity
     progress.step("analyse: choosing quotes and counting")
     quotes = representative_quotes(engine, Idf.of(df, sum(sizes)), config.quotes_max, opposed)
@@ -206,13 +215,37 @@ def analyse(
         threads=sum(s[1] for s in summaries),
         scores=theme_scores([t.id for t in taxonomy.themes], engine.collect(comment_scores_of)),
     )
+    retired = retirements(
+        previous, continuity, members_of(findings.comment_assignments), shaping.moved()
+    )
     return Analysis(
         findings=findings,
         pattern_themes=pattern_themes,
         processed=processed,
         cached=len(infos) - processed,
         warnings=shaped.warnings,
+        continuity=replace(continuity, retired=retired),
     )
+
+
+def _stable_ids(
+    engine: Engine, found: list[Theme], previous: Snapshot | None
+) -> tuple[list[Theme], Continuity]:
+    """The discovered themes under their stable ids (see `analyse.continuity`), and the
+    engine's outcomes renamed to match, so every later step sees only stable ids."""
+    outcomes = [a for part in engine.collect(outcomes_of) for a in part]
+    members = members_of(aggregate_comments(outcomes))
+    universe = frozenset(i.comment_id for s in engine.collect(summary_of) for i in s[0])
+    records = [
+        ThemeRecord(
+            t.id, t.label, t.kind, tuple(t.key_terms), tuple(sorted(members.get(t.id, ()))), ()
+        )
+        for t in found
+    ]
+    continuity = stable_ids(records, previous, universe)
+    if any(k != v for k, v in continuity.mapping.items()):
+        engine.update(renamed_outcomes, continuity.mapping)
+    return [replace(t, id=continuity.stable(t.id)) for t in found], continuity
 
 
 def _vocabulary(engine: Engine, examples: Sequence[tuple[str, ...]]) -> Vocabulary:

@@ -118,6 +118,7 @@ def render_pages(
     method: MethodPage,
     data: DataPage,
     threads=(),
+    changes=None,
 ) -> dict[str, str]:
     """Page path (relative to the docs folder) -> Markdown text; each template gets `page`."""
     env = environment(templates)
@@ -151,6 +152,8 @@ def render_pages(
         "method.md": env.get_template("method.md.j2").render(page=method),
         "data.md": env.get_template("data.md.j2").render(page=data),
     }
+    if changes is not None:
+        pages["changes.md"] = env.get_template("changes.md.j2").render(page=changes)
     # Rendered in this process: forked workers would touch (and so copy) every page
     # context, which at 100k comments cost a gigabyte to save a tenth of the time.
     for kind, group in (

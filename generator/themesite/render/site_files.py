@@ -54,6 +54,7 @@ NAV = [
     {"Themes": "themes/index.md"},
     {"Threads": "threads/index.md"},
     {"Contributors": "contributors/index.md"},
+    {"What changed": "changes.md"},
     {"Method": "method.md"},
     {"Data": "data.md"},
 ]
