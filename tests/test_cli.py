@@ -104,7 +104,7 @@ def test_build_ingests_only_when_raw_changed(seeded_project):
     first = cli("build")
     assert first.exit_code == 0 and "re-ingested" in first.stdout
     assert "48 comments" in first.stdout and "0 unaccounted lines" in first.stdout
-    assert "up to date" in cli("build").stdout
+    assert "corpus up to date" in cli("build", "--force").stdout
 
 
 def test_python_dash_m_entry_point(seeded_project):

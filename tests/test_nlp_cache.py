@@ -91,7 +91,7 @@ def test_a_rebuild_after_adding_a_thread_processes_only_its_comments(seeded_proj
     assert first.exit_code == 0, first.stderr
     assert "NLP: 48 texts processed, 0 from the cache" in first.stdout
     site = (seeded_project / "site" / "index.html").read_bytes()
-    again = cli("build")
+    again = cli("build", "--force")
     assert "NLP: 0 texts processed, 48 from the cache" in again.stdout
     assert (seeded_project / "site" / "index.html").read_bytes() == site
     new = tmp_path / "new.csv"
@@ -105,6 +105,6 @@ def test_a_rebuild_after_adding_a_thread_processes_only_its_comments(seeded_proj
     assert "NLP: 1 text processed, 48 from the cache" in third.stdout
     findings = (seeded_project / "build" / "findings.json").read_bytes()
     shutil.rmtree(seeded_project / "build" / "cache")
-    cold = cli("build")
+    cold = cli("build", "--force")
     assert "NLP: 49 texts processed, 0 from the cache" in cold.stdout
     assert (seeded_project / "build" / "findings.json").read_bytes() == findings

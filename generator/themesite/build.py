@@ -20,6 +20,7 @@ from themesite.ingest.check import CheckReport, check_corpus
 from themesite.ingest.corpus import current_threads, raw_digests, rebuild
 from themesite.ingest.records import Thread
 from themesite.progress import QUIET, Progress
+from themesite.stamp import Summary
 
 FINDINGS = "findings.json"
 CACHE = Path("cache") / "nlp.sqlite"
@@ -53,7 +54,7 @@ class RenderedSite:
 @dataclass(frozen=True)
 class BuildReport:
     reingested: bool
-    check: CheckReport
+    check: CheckReport | None  # None when `unchanged`
     findings_path: Path | None = None
     themes: int = 0
     pages: int = 0
@@ -61,6 +62,8 @@ class BuildReport:
     cached: int = 0
     mkdocs: dict = field(default_factory=dict)  # the settings the site was built with
     warnings: tuple[str, ...] = ()  # from the render stage (human coding out of date)
+    #: The last build's summary, when nothing changed since and nothing was done.
+    unchanged: Summary | None = None
 
 
 def ingest_stage(
@@ -382,12 +385,26 @@ def build(
     site_config: SiteConfig | None = None,
     progress: Progress = QUIET,
     previous_path: Path | None = None,
+    force: bool = False,
 ) -> BuildReport:
     """The whole pipeline: ingest -> analyse -> render -> build; `previous_path` is the
-    record to compare with and keep ids from (default: see `history.read_previous`)."""
+    record to compare with and keep ids from (default: see `history.read_previous`).
+    Nothing is done when nothing changed since the last build (see `stamp`), unless
+    `force`."""
     from themesite.history import read_previous, write_records
     from themesite.render.site_files import SiteText, mkdocs_config
     from themesite.review.apply import project_shaping
+    from themesite.stamp import forget, inputs_digest, unchanged, write_stamp
+
+    def inputs() -> str:
+        named = [project.resolve(analyse.taxonomy), project.resolve(analyse.labels)]
+        named += [previous_path] if previous_path else []
+        return inputs_digest(project, (ingest, analyse, site_config), named)
+
+    if not force:
+        last = unchanged(project, inputs())
+        if last is not None:
+            return BuildReport(reingested=False, check=None, unchanged=last)
 
     # The project's mkdocs.yml, the decisions and reviews and the previous record are read
     # first: a mistake there should not cost an analysis, nor change the corpus.
@@ -424,6 +441,7 @@ def build(
     progress.step(f"build: writing {len(site.pages)} pages")
     record, compared = site.record, site.previous
     with build_lock(project):
+        forget(project)
         staging = stage_site(project, site)
         # MkDocs holds every page of the site in memory while it builds: the corpus, the
         # findings and the rendered pages need not stay beside them.
@@ -431,4 +449,18 @@ def build(
         progress.step("build: MkDocs (strict) into site/")
         publish_site(project, staging, report.mkdocs)
         write_records(project, record, compared)
+        write_stamp(project, inputs(), _summary(report))
     return report
+
+
+def _summary(report: BuildReport) -> Summary:
+    check = report.check
+    return Summary(
+        threads=check.threads,
+        comments=check.comments,
+        highlights=check.highlights,
+        unaccounted_lines=check.unaccounted_lines,
+        themes=report.themes,
+        pages=report.pages,
+        warnings=(*check.warnings, *report.warnings),
+    )

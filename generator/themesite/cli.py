@@ -307,6 +307,9 @@ def build(
     engine: EngineOption = None,
     scheduler: SchedulerOption = None,
     previous: PreviousOption = None,
+    force: Annotated[
+        bool, typer.Option("--force", help="Build even if nothing changed since the last build.")
+    ] = False,
 ) -> None:
     """Ingest if corpus/raw/ changed, validate, analyse, render and build the site (strict)."""
     from themesite.build import build as run_build
@@ -317,7 +320,20 @@ def build(
         analysis = load_analyse_config(project, engine=engine, scheduler=scheduler)
         wording = load_site_config(project)
         with _progress() as progress:
-            report = run_build(project, ingest, analysis, wording, progress, previous)
+            report = run_build(project, ingest, analysis, wording, progress, previous, force)
+    site = _State.project.root / "site"
+    if report.unchanged is not None:
+        last = report.unchanged
+        out.print(
+            f"nothing changed since the last build: {site}/ is up to date "
+            f"({count(last.pages, 'page')}, {count(last.themes, 'theme')}; "
+            "'themesite build --force' builds it again)",
+            highlight=False,
+            soft_wrap=True,
+        )
+        for warning in last.warnings:
+            err.print(f"[yellow]warning:[/] {warning}", highlight=False, soft_wrap=True)
+        return
     check_report = report.check
     state = "re-ingested" if report.reingested else "up to date"
     out.print(
@@ -334,7 +350,6 @@ def build(
     out.print(
         f"findings: {count(report.themes, 'theme')} in {report.findings_path}", highlight=False
     )
-    site = _State.project.root / "site"
     out.print(f"site: {count(report.pages, 'page')} built into {site}/", highlight=False)
     for warning in [*check_report.warnings, *report.warnings]:
         err.print(f"[yellow]warning:[/] {warning}", highlight=False, soft_wrap=True)
@@ -355,7 +370,7 @@ def serve(
         configs = load_ingest_config(project), load_analyse_config(project)
         wording = load_site_config(project)
         with _progress() as progress:
-            report = run_build(project, *configs, wording, progress)
+            report = run_build(project, *configs, wording, progress, force=True)
     out.print(f"serving http://127.0.0.1:{port}/ (Ctrl-C to stop)", highlight=False)
     mkdocs_serve(
         **mkdocs_options(report.mkdocs, project.build / "docs"),

@@ -25,7 +25,6 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
-from scipy.optimize import linear_sum_assignment
 
 from themesite.analyse.records import ASSIGNED, DISCOVERED, Assignment
 from themesite.analyse.snapshot import Snapshot, ThemeRecord
@@ -134,6 +133,8 @@ def _match(
             by_terms = _jaccard(set(old.key_terms), set(theme.key_terms))
             score[i, j] = MEMBER_WEIGHT * by_members + (1 - MEMBER_WEIGHT) * by_terms
             same[i, j] = by_members >= MIN_MEMBERS or by_terms >= MIN_TERMS
+    from scipy.optimize import linear_sum_assignment  # slow to import: only when matching
+
     rows, cols = linear_sum_assignment(-score)
     return [(int(i), int(j)) for i, j in zip(rows, cols, strict=True) if same[i, j]]
 
