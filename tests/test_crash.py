@@ -314,8 +314,9 @@ def test_killed_build_keeps_the_previous_site_at_every_point(built, tmp_path):
         *swaps,
         "atomic-write",  # the record the build compared with (build/previous-snapshot.json)
         "atomic-write",  # and its own (build/snapshot.json), once the site is in place
+        "atomic-write",  # then build/stamp.json, which says the build finished
     ]
-    published = {("site-swapped", 2), ("atomic-write", 2), ("atomic-write", 3)}
+    published = {("site-swapped", 2), *(("atomic-write", n) for n in (2, 3, 4))}
 
     outcomes = {}
     for name, nth in kill_points:
@@ -338,6 +339,8 @@ def test_killed_build_keeps_the_previous_site_at_every_point(built, tmp_path):
         # A build killed after the swap has published its site; the next one compares
         # with the record it finds (the older one if its own was never written).
         assert site == (new_site if (name, nth) in published else old_site)
+        # Killed at any point, it never claims to have finished: the next build builds.
+        assert not (root / "build" / "stamp.json").exists()
         outcomes[name, nth] = "new site" if site == new_site else "previous site"
     report("build", outcomes)
 

@@ -196,6 +196,8 @@ def _check_in_chromium(browser, site: Path) -> None:
     )
     # 404.html is for web servers, which show it at any depth: its links are root-relative.
     for path in sorted(p for p in site.rglob("*.html") if p.name != "404.html"):
+        if 'http-equiv="refresh"' in path.read_text("utf-8"):
+            continue  # a retired theme's URL, which moves on at once (test_changes.py)
         page.goto(path.as_uri())
         assert page.locator("h1").count() >= 1, path
     page.goto((site / "index.html").as_uri())

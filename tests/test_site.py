@@ -110,7 +110,7 @@ def test_a_failed_build_leaves_the_previous_site(seed_site, monkeypatch):
         raise SiteBuildError("simulated MkDocs failure")
 
     monkeypatch.setattr(site_module, "_mkdocs", broken)
-    result = Cli(seed_site)("build")
+    result = Cli(seed_site)("build", "--force")
     assert result.exit_code == 1 and "simulated MkDocs failure" in result.stderr
     assert snapshot(seed_site / "site") == before_site
     assert snapshot(seed_site / "build" / "docs") == before_docs

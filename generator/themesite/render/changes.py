@@ -122,6 +122,7 @@ def _redirect(url: str, name: str, old: str) -> str:
         f'<link rel="canonical" href="{url}">\n'
         '<meta name="robots" content="noindex">\n'
         "</head>\n<body>\n"
+        f"<h1>Theme {old} has moved</h1>\n"
         f'<p>The theme {old} is no longer found as it was: see <a href="{url}">{name}</a>.</p>\n'
         "</body>\n</html>\n"
     )
