@@ -411,6 +411,7 @@ def build(
     mkdocs_config(project.root, SiteText(title="", description=""))
     shaping = project_shaping(project)
     previous = read_previous(project, previous_path)
+    forget(project)
     corpus = ingest_stage(project, ingest, progress)
     analysis = analyse_stage(
         project,
@@ -441,7 +442,6 @@ def build(
     progress.step(f"build: writing {len(site.pages)} pages")
     record, compared = site.record, site.previous
     with build_lock(project):
-        forget(project)
         staging = stage_site(project, site)
         # MkDocs holds every page of the site in memory while it builds: the corpus, the
         # findings and the rendered pages need not stay beside them.
