@@ -8,8 +8,10 @@ high (three times for a parent and two workers), and Pss from
 memory the tree really occupies.
 
 The child announces its stages on a pipe (`--status-fd N`), one line each:
-`stage NAME` when a stage starts and `result JSON` at the end. Each sample is
-attributed to the stage announced last, so a peak can be traced to its stage.
+`stage NAME` when a stage starts, `step LABEL` when a step inside it starts (the
+library's own progress steps), and `result JSON` at the end. Each sample is attributed
+to the stage and to the step announced last, so a peak can be traced to its stage and
+to the step that holds it.
 """
 
 from __future__ import annotations
@@ -100,6 +102,8 @@ class Watched:
     stage_peaks_mb: dict[str, float] = field(default_factory=dict)
     peak_pss_mb: float = 0.0
     stage_peaks_pss_mb: dict[str, float] = field(default_factory=dict)
+    step_peaks_pss_mb: dict[str, float] = field(default_factory=dict)  # in order of steps
+    step_seconds: dict[str, float] = field(default_factory=dict)  # wall time of each step
     result: dict | None = None
     stderr: str = ""
 
@@ -108,7 +112,16 @@ def watch(command: list[str], log: Path, interval: float = 0.05, env=None) -> Wa
     """Run `command --status-fd N`, sampling its tree's RSS until it exits."""
     read_end, write_end = os.pipe()
     stage = ["start"]
+    step = ["start"]
     result: list[dict] = []
+    began: dict[str, float] = {}
+    ended: dict[str, float] = {}
+
+    def enter(name: str) -> None:
+        now = time.perf_counter()
+        ended[step[0]] = ended.get(step[0], 0.0) + now - began.get(step[0], now)
+        step[0] = name
+        began[name] = now
 
     def listen() -> None:
         with os.fdopen(read_end, encoding="utf-8") as status:
@@ -116,6 +129,9 @@ def watch(command: list[str], log: Path, interval: float = 0.05, env=None) -> Wa
                 kind, _, rest = line.rstrip("\n").partition(" ")
                 if kind == "stage":
                     stage[0] = rest
+                    enter(rest)
+                elif kind == "step":
+                    enter(rest)
                 elif kind == "result":
                     result.append(json.loads(rest))
 
@@ -133,16 +149,19 @@ def watch(command: list[str], log: Path, interval: float = 0.05, env=None) -> Wa
         listener.start()
         peaks: dict[str, int] = {}
         pss_peaks: dict[str, int] = {}
+        step_peaks: dict[str, int] = {}
         while process.poll() is None:
-            current = stage[0]
+            current, within = stage[0], step[0]
             rss, pss = tree_memory(process.pid)
             peaks[current] = max(peaks.get(current, 0), rss)
             pss_peaks[current] = max(pss_peaks.get(current, 0), pss)
+            step_peaks[within] = max(step_peaks.get(within, 0), pss)
             time.sleep(interval)
         seconds = time.perf_counter() - started
         listener.join(timeout=10)
     mb = {name: round(value / 2**20, 1) for name, value in peaks.items()}
     pss_mb = {name: round(value / 2**20, 1) for name, value in pss_peaks.items()}
+    step_mb = {name: round(value / 2**20, 1) for name, value in step_peaks.items()}
     return Watched(
         returncode=process.returncode,
         seconds=seconds,
@@ -150,6 +169,8 @@ def watch(command: list[str], log: Path, interval: float = 0.05, env=None) -> Wa
         stage_peaks_mb=mb,
         peak_pss_mb=max(pss_mb.values(), default=0.0),
         stage_peaks_pss_mb=pss_mb,
+        step_peaks_pss_mb=step_mb,
+        step_seconds={name: round(value, 2) for name, value in ended.items()},
         result=result[-1] if result else None,
         stderr=log.read_text(encoding="utf-8", errors="replace")[-3000:],
     )

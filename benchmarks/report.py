@@ -159,6 +159,14 @@ def table_row(report: dict) -> str:
     return "| " + " | ".join(_cell(k, _lookup(report, k)) for _, k in COLUMNS) + " |\n"
 
 
+def _heaviest(peaks: dict | None, shown: int = 8) -> str:
+    """The steps whose peaks are highest: where memory is held."""
+    if not peaks:
+        return "not measured"
+    top = sorted(peaks.items(), key=lambda item: -item[1])[:shown]
+    return "; ".join(f"{name}: {mb:,.0f}" for name, mb in top)
+
+
 def markdown(report: dict) -> str:
     host = report["machine"]
     lines = [
@@ -171,6 +179,7 @@ def markdown(report: dict) -> str:
         f"Floor: {report['floor_config']} (floor timings: {report['floor_timings_s']})",
         f"Peak RSS by stage (MB): {report['stage_peak_rss_mb']}",
         f"Peak PSS by stage (MB): {report.get('stage_peak_pss_mb')}",
+        f"Peak PSS by step, heaviest first (MB): {_heaviest(report.get('step_peak_pss_mb'))}",
         "",
         table_header() + table_row(report),
         "| target | value | limit | stated for | met |",

@@ -109,6 +109,8 @@ def one_run(
         "stage_peak_rss_mb": {s: staged.stage_peaks_mb.get(s) for s in ("import", *STAGES)},
         "peak_pss_mb": staged.peak_pss_mb,
         "stage_peak_pss_mb": {s: staged.stage_peaks_pss_mb.get(s) for s in ("import", *STAGES)},
+        "step_peak_pss_mb": staged.step_peaks_pss_mb,
+        "step_s": staged.step_seconds,
         "site": site_figures(root / "site"),
     }
     times = {s: record[f"{s}_s"] for s in STAGES}

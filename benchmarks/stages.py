@@ -44,6 +44,16 @@ def main() -> None:
         stage_site,
     )
     from themesite.config import Project, load_analyse_config, load_ingest_config
+    from themesite.progress import Progress
+
+    class Announced(Progress):
+        """The library's steps on the status pipe, so memory is traced to each."""
+
+        def step(self, label: str, total: int | None = None):
+            announce("step", label)
+            return super().step(label, total)
+
+    steps = Announced()
 
     timings["import_s"] = time.perf_counter() - started
     project = Project(args.project)
@@ -57,8 +67,10 @@ def main() -> None:
         timings[f"{name}_s"] = time.perf_counter() - begun
         return value
 
-    corpus = timed("ingest", ingest_stage, project, ingest_config)
-    analysis = timed("analyse", analyse_stage, project, analyse_config, threads=corpus.threads)
+    corpus = timed("ingest", ingest_stage, project, ingest_config, steps)
+    analysis = timed(
+        "analyse", analyse_stage, project, analyse_config, progress=steps, threads=corpus.threads
+    )
     site = timed("render", render_stage, project, analyse_config, analysis, corpus)
     check = corpus.check
     summary = {

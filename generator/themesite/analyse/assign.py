@@ -261,34 +261,31 @@ def _zero_shot(
     profiles = inputs.profiles
     assert profiles is not None
     settings = profiles.settings
-    columns = [i for i, t in enumerate(profiles.theme_ids) if t not in inputs.pattern_themes]
-    order = np.argsort(-similarity, axis=1, kind="stable")
-    best = similarity[np.arange(len(similarity)), order[:, 0]]
-    second = (
-        similarity[np.arange(len(similarity)), order[:, 1]]
-        if similarity.shape[1] > 1
-        else np.zeros(len(similarity))
+    columns = np.array(
+        [i for i, t in enumerate(profiles.theme_ids) if t not in inputs.pattern_themes], int
     )
+    if not len(columns) or not len(similarity):
+        return []
+    rows = np.arange(len(similarity))
+    order = np.argsort(-similarity, axis=1, kind="stable")
+    best = similarity[rows, order[:, 0]]
+    second = similarity[rows, order[:, 1]] if similarity.shape[1] > 1 else np.zeros(len(rows))
+    score, share = similarity[:, columns], confidence[:, columns]
+    clear = (order[:, :1] == columns) & (best >= settings.margin * second)[:, None]
+    assigned = clear & (share >= settings.assign_null)
+    ambiguous = ~assigned & (score * settings.margin >= best[:, None])
+    # Pairs in statement order, then theme order: the order outcomes are listed in.
+    candidates = (share >= settings.ambiguous_null) & (score > 0) & (assigned | ambiguous)
     outcomes = []
-    for row, statement in enumerate(part.statements):
-        for column in columns:
-            score, share = float(similarity[row, column]), float(confidence[row, column])
-            if share < settings.ambiguous_null or score <= 0:
-                continue
-            clear = order[row, 0] == column and best[row] >= settings.margin * second[row]
-            if clear and share >= settings.assign_null:
-                status = ASSIGNED
-            elif score * settings.margin >= best[row]:
-                status = AMBIGUOUS
-            else:
-                continue
-            share = round(share, 4)
-            evidence = (
-                Evidence("similarity", "similarity to the words and examples", round(score, 4)),
-                Evidence("null", "share of random-word themes this score beats", share),
-            )
-            theme_id = profiles.theme_ids[column]
-            outcomes.append(Assignment(statement.id, theme_id, status, share, evidence))
+    for row, at in zip(*np.nonzero(candidates), strict=True):
+        value, beaten = round(float(score[row, at]), 4), round(float(share[row, at]), 4)
+        evidence = (
+            Evidence("similarity", "similarity to the words and examples", value),
+            Evidence("null", "share of random-word themes this score beats", beaten),
+        )
+        status = ASSIGNED if assigned[row, at] else AMBIGUOUS
+        theme_id = profiles.theme_ids[columns[at]]
+        outcomes.append(Assignment(part.statements[row].id, theme_id, status, beaten, evidence))
     return outcomes
 
 

@@ -44,6 +44,8 @@ NULL_TEXTS = 20
 #: Null scores kept per theme (as quantiles): small to broadcast, fine enough to rank.
 NULL_POINTS = 1000
 CHAR_FEATURES = 2**18
+#: Statements scored at once.
+SCORE_BLOCK = 8192
 
 
 @dataclass(frozen=True)
@@ -171,12 +173,18 @@ def build_profiles(
 
 
 def scores(profiles: Profiles, word_counts: sparse.csr_matrix, texts: Sequence[str]) -> np.ndarray:
-    """Each statement's similarity to each theme (statements, themes)."""
-    x = combined(word_counts, texts, profiles.word_idf, profiles.char_idf)
-    lexical = (x @ profiles.vectors.T).toarray()
-    if profiles.encoder is None:
-        return lexical
-    return _blend(lexical, profiles.encoder.embed(texts) @ profiles.encoded.T)
+    """Each statement's similarity to each theme (statements, themes), a block of
+    statements at a time: their character n-grams take far more room than the scores
+    (at 100k comments, gigabytes for the whole partition at once)."""
+    found = np.zeros((len(texts), len(profiles.theme_ids)))
+    for start in range(0, len(texts), SCORE_BLOCK):
+        rows = slice(start, start + SCORE_BLOCK)
+        x = combined(word_counts[rows], texts[rows], profiles.word_idf, profiles.char_idf)
+        found[rows] = (x @ profiles.vectors.T).toarray()
+        if profiles.encoder is not None:
+            embedded = profiles.encoder.embed(texts[rows]) @ profiles.encoded.T
+            found[rows] = _blend(found[rows], embedded)
+    return found
 
 
 def _blend(lexical: np.ndarray, encoded: np.ndarray) -> np.ndarray:

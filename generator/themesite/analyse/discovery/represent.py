@@ -32,6 +32,8 @@ from themesite.analyse.similarity import char_counts
 #: what sets a theme apart (on the seeds even "IT" is in under a third).
 MAX_DF = 0.5
 COMPONENTS = 100
+#: Statements projected at once.
+BLOCK = 8192
 
 
 @dataclass(frozen=True)
@@ -50,10 +52,14 @@ class Embedder:
     def __call__(self, counts: sparse.csr_matrix) -> np.ndarray:
         """Unit vectors of statements given their binary counts of the terms; a statement
         with nothing the model knows is a row of zeros."""
-        if not counts.shape[0]:
-            return np.zeros((0, self.svd.n_components), np.float32 if self.single else float)
-        projected = self.svd.transform(self._sparse(counts))
-        return _unit(projected.astype(np.float32) if self.single else projected)
+        dtype = np.float32 if self.single else float
+        vectors = np.zeros((counts.shape[0], self.svd.n_components), dtype)
+        # A block at a time: the character n-grams of every statement at once would take
+        # gigabytes at 100k comments, their projection a few hundred megabytes.
+        for start in range(0, counts.shape[0], BLOCK):
+            rows = slice(start, start + BLOCK)
+            vectors[rows] = _unit(self.svd.transform(self._sparse(counts[rows])).astype(dtype))
+        return vectors
 
     def _sparse(self, counts: sparse.csr_matrix) -> sparse.csr_matrix:
         words = self.words.transform(counts[:, self.columns]) @ sparse.diags(self.scale)
