@@ -6,6 +6,8 @@ import csv
 import io
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from tests.conftest import Cli
 from themesite.analyse.engine import LocalEngine
@@ -250,3 +252,26 @@ def test_examples_longer_than_a_passage_are_split_into_sentences():
     assert [text for text, _ in words.examples] == ["Ban them."]
     assert len(words.passages) == 1 and len(words.passages[0]) == 16
     assert words.passages[0][0][0] == "Uniforms should be banned now."
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.text(max_size=80), max_size=8))
+def test_character_ngrams_summed_over_words_are_those_of_the_whole_text(texts):
+    """The fast `char_counts` (each word hashed once) gives scikit-learn's numbers for
+    hashing each text whole, whatever its spaces, case or script."""
+    from sklearn.feature_extraction.text import HashingVectorizer
+
+    from themesite.analyse.similarity import CHAR_FEATURES, char_counts
+
+    whole = HashingVectorizer(
+        analyzer="char_wb",
+        ngram_range=(3, 5),
+        n_features=CHAR_FEATURES,
+        alternate_sign=False,
+        norm=None,
+        lowercase=True,
+    )
+    fast = char_counts(texts)
+    expected = whole.transform(texts) if texts else fast
+    assert fast.shape == expected.shape
+    assert (fast != expected).nnz == 0

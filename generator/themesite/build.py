@@ -121,11 +121,11 @@ def analyse_stage(
 
 
 def write_findings(project: Project, analysis) -> None:
-    from themesite.analyse.findings import findings_to_json
+    from themesite.analyse.findings import findings_bytes
     from themesite.ingest.store import write_atomic
 
     with build_lock(project):
-        write_atomic(project.build / FINDINGS, findings_to_json(analysis.findings).encode("utf-8"))
+        write_atomic(project.build / FINDINGS, findings_bytes(analysis.findings))
     point("findings")
 
 

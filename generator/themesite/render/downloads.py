@@ -6,7 +6,7 @@ import io
 from collections.abc import Sequence
 from pathlib import Path
 
-from themesite.analyse.findings import findings_to_json
+from themesite.analyse.findings import findings_bytes
 from themesite.analyse.records import Findings
 from themesite.export import (
     ASSIGNMENT_COLUMNS,
@@ -62,7 +62,7 @@ def downloads(
             "Comment × theme outcomes with status, confidence and evidence.",
         ),
         "findings.json": (
-            findings_to_json(findings).encode("utf-8"),
+            findings_bytes(findings),
             "Everything this site reports, as one JSON document.",
         ),
     }
