@@ -79,7 +79,11 @@ def main() -> None:
         "nlp_processed": getattr(analysis, "processed", None),
         "nlp_cached": getattr(analysis, "cached", None),
         "markdown_pages": len(site.pages),
-        "download_mb": round(sum(len(b) for b in site.files.values()) / 1e6, 2),
+        "download_mb": round(
+            sum(b.stat().st_size if isinstance(b, Path) else len(b) for b in site.files.values())
+            / 1e6,
+            2,
+        ),
     }
     # As `themesite build` does: only the staged site stays in memory beside MkDocs.
     announce("stage", "mkdocs")

@@ -41,7 +41,7 @@ class RenderedSite:
     build them with."""
 
     pages: dict[str, str]
-    files: dict[str, bytes]
+    files: dict[str, bytes | Path]  # a Path: that file's bytes, copied when staged
     mkdocs: dict
     #: Label rows that no longer apply (comment or theme gone): shown, never fatal, since
     #: a build never needs human coding.
@@ -314,7 +314,9 @@ def render_stage(
         # The site names the labels file relative to the project, as the findings do the
         # taxonomy: a page must not depend on where the project folder is.
         evaluation = {**evaluation, "labels": _shown(project, labels)}
-    files, listing = downloads(threads, analysis.findings, taxonomy, labels)
+    files, listing = downloads(
+        threads, analysis.findings, taxonomy, labels, project.build / FINDINGS
+    )
     record = build_record(analysis.findings, threads, evaluation, analysis.continuity)
     baseline = (previous or Previous()).baseline(record)
     files.update(redirect_pages(record.retired, {t.id for t in record.themes}))

@@ -6,7 +6,6 @@ import io
 from collections.abc import Sequence
 from pathlib import Path
 
-from themesite.analyse.findings import findings_bytes
 from themesite.analyse.records import Findings
 from themesite.export import (
     ASSIGNMENT_COLUMNS,
@@ -49,9 +48,16 @@ def _table(rows, columns, fmt: str) -> bytes:
 
 
 def downloads(
-    threads: Sequence[Thread], findings: Findings, taxonomy: Path, labels: Path | None
-) -> tuple[dict[str, bytes], list[dict[str, str]]]:
-    """(files for the docs folder, their descriptions for the Data page)."""
+    threads: Sequence[Thread],
+    findings: Findings,
+    taxonomy: Path,
+    labels: Path | None,
+    findings_file: Path,
+) -> tuple[dict[str, bytes | Path], list[dict[str, str]]]:
+    """(files for the docs folder, their descriptions for the Data page). The findings
+    are the file the analyse stage wrote (`findings_file`, copied when the site is
+    staged), and so are the taxonomy and labels: their bytes need not sit in memory
+    beside the pages (at 100k comments the findings are 230 MB)."""
     files = {
         "corpus.jsonl": (
             _table(comment_rows(threads), COMMENT_COLUMNS, "jsonl"),
@@ -62,7 +68,7 @@ def downloads(
             "Comment × theme outcomes with status, confidence and evidence.",
         ),
         "findings.json": (
-            findings_bytes(findings),
+            findings_file,
             "Everything this site reports, as one JSON document.",
         ),
     }
@@ -82,9 +88,9 @@ def downloads(
             "The opinion group of every placed participant, by the vote export's ids.",
         )
     if taxonomy.is_file():
-        files["taxonomy.yml"] = (taxonomy.read_bytes(), "The taxonomy the themes were defined by.")
+        files["taxonomy.yml"] = (taxonomy, "The taxonomy the themes were defined by.")
     if labels is not None and labels.exists():
-        files["labels.csv"] = (labels.read_bytes(), "The human coding used for agreement.")
+        files["labels.csv"] = (labels, "The human coding used for agreement.")
     contents = {f"{FOLDER}/{name}": data for name, (data, _) in files.items()}
     listing = [
         {"name": f"{FOLDER}/{name}", "description": description}
