@@ -27,6 +27,10 @@ FIT_SAMPLE = 20_000
 #: Fixed-point scale of exact sums: float rows summed as integers give the same total in
 #: any order and any partitioning, to 2**-32 of each value.
 FIXED = float(2**32)
+#: Statements turned into character n-grams at once: for every statement of a 100k
+#: corpus at once they took gigabytes, where the scores and vectors made from them
+#: take megabytes.
+BLOCK = 8192
 
 
 @dataclass(frozen=True)
@@ -191,6 +195,11 @@ def sample_rows(rows: int, size: int, seed: int) -> np.ndarray:
     if rows <= size:
         return np.arange(rows)
     return np.sort(np.random.default_rng(seed).permutation(rows)[:size])
+
+
+def blocks(rows: int) -> list[slice]:
+    """The rows 0..rows in consecutive slices of at most BLOCK."""
+    return [slice(start, start + BLOCK) for start in range(0, rows, BLOCK)]
 
 
 def split_rows(rows: np.ndarray, sizes: Sequence[int]) -> list[np.ndarray]:

@@ -28,7 +28,7 @@ from dataclasses import dataclass, replace
 import numpy as np
 from scipy import sparse
 
-from themesite.analyse.features import Idf, Vocabulary
+from themesite.analyse.features import Idf, Vocabulary, blocks
 
 #: The share of the lemma view in the combined space (the rest: character n-grams).
 WORD_SHARE = 0.3
@@ -44,8 +44,6 @@ NULL_TEXTS = 20
 #: Null scores kept per theme (as quantiles): small to broadcast, fine enough to rank.
 NULL_POINTS = 1000
 CHAR_FEATURES = 2**18
-#: Statements scored at once.
-SCORE_BLOCK = 8192
 
 
 @dataclass(frozen=True)
@@ -194,11 +192,9 @@ def build_profiles(
 
 def scores(profiles: Profiles, word_counts: sparse.csr_matrix, texts: Sequence[str]) -> np.ndarray:
     """Each statement's similarity to each theme (statements, themes), a block of
-    statements at a time: their character n-grams take far more room than the scores
-    (at 100k comments, gigabytes for the whole partition at once)."""
+    statements at a time (`features.BLOCK`)."""
     found = np.zeros((len(texts), len(profiles.theme_ids)))
-    for start in range(0, len(texts), SCORE_BLOCK):
-        rows = slice(start, start + SCORE_BLOCK)
+    for rows in blocks(len(texts)):
         x = combined(word_counts[rows], texts[rows], profiles.word_idf, profiles.char_idf)
         found[rows] = (x @ profiles.vectors.T).toarray()
         if profiles.encoder is not None:

@@ -54,7 +54,6 @@ def publish(settings: dict, staging: Path, docs_dir: Path, site_dir: Path) -> No
     """Build the staged docs with MkDocs strictly, then swap docs and site in; the staging
     folder is gone afterwards whatever happened."""
     try:
-        _release_memory()
         _mkdocs(settings, staging / "docs", staging / "site")
         point("site-build")
         _swap(staging / "docs", docs_dir)
@@ -77,18 +76,6 @@ def mkdocs_options(settings: dict, docs: Path, site: Path | None = None) -> dict
     if site is not None:
         options["site_dir"] = str(site.resolve())
     return options
-
-
-def _release_memory() -> None:
-    """Give the memory the analysis freed back to the system before MkDocs starts:
-    glibc keeps freed blocks in the process, and at 100k comments MkDocs began at
-    1.5 GB although the corpus, the findings and the pages were released."""
-    import ctypes
-    import gc
-
-    gc.collect()
-    with contextlib.suppress(OSError, AttributeError):  # not glibc: nothing to trim
-        ctypes.CDLL("libc.so.6").malloc_trim(0)
 
 
 def _mkdocs(settings: dict, docs: Path, site: Path) -> None:

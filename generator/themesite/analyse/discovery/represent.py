@@ -26,14 +26,13 @@ from dataclasses import dataclass, replace
 import numpy as np
 from scipy import sparse
 
+from themesite.analyse.features import blocks
 from themesite.analyse.similarity import char_counts
 
 #: A term in more than this share of statements says what the whole corpus is about, not
 #: what sets a theme apart (on the seeds even "IT" is in under a third).
 MAX_DF = 0.5
 COMPONENTS = 100
-#: Statements projected at once.
-BLOCK = 8192
 
 
 @dataclass(frozen=True)
@@ -54,10 +53,7 @@ class Embedder:
         with nothing the model knows is a row of zeros."""
         dtype = np.float32 if self.single else float
         vectors = np.zeros((counts.shape[0], self.svd.n_components), dtype)
-        # A block at a time: the character n-grams of every statement at once would take
-        # gigabytes at 100k comments, their projection a few hundred megabytes.
-        for start in range(0, counts.shape[0], BLOCK):
-            rows = slice(start, start + BLOCK)
+        for rows in blocks(counts.shape[0]):  # see `features.BLOCK`
             vectors[rows] = _unit(self.svd.transform(self._sparse(counts[rows])).astype(dtype))
         return vectors
 
