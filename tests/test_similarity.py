@@ -275,3 +275,4 @@ def test_character_ngrams_summed_over_words_are_those_of_the_whole_text(texts):
     expected = whole.transform(texts) if texts else fast
     assert fast.shape == expected.shape
     assert (fast != expected).nnz == 0
+    assert fast.has_sorted_indices and (fast.indices == expected.indices).all()

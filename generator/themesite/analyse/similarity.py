@@ -112,7 +112,11 @@ def char_counts(texts: Sequence[str]) -> sparse.csr_matrix:
         (np.ones(len(columns)), np.asarray(columns, np.int64), np.asarray(ends, np.int64)),
         shape=(len(texts), len(index)),
     )
-    return (words @ _hashed(list(index))).tocsr()
+    found = (words @ _hashed(list(index))).tocsr()
+    # In scikit-learn's column order too: sums over a row run in index order, and an
+    # order of its own would move the scores in the last bit.
+    found.sort_indices()
+    return found
 
 
 def _hashed(words: list[str]) -> sparse.csr_matrix:
