@@ -377,7 +377,13 @@ def publish_site(project: Project, staging: Path, mkdocs: dict) -> None:
     """Build the staged site with MkDocs (strict) and swap it into build/docs and site/."""
     from themesite.render.site import publish
 
-    publish(mkdocs, staging, project.build / "docs", project.root / "site")
+    publish(
+        mkdocs,
+        staging,
+        project.build / "docs",
+        project.root / "site",
+        project.build / "cache" / "pages",
+    )
 
 
 def build(

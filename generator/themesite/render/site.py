@@ -50,11 +50,14 @@ def stage_docs(pages: dict[str, str], files: dict[str, bytes | Path], docs_dir: 
     return staging
 
 
-def publish(settings: dict, staging: Path, docs_dir: Path, site_dir: Path) -> None:
+def publish(
+    settings: dict, staging: Path, docs_dir: Path, site_dir: Path, cache: Path | None = None
+) -> None:
     """Build the staged docs with MkDocs strictly, then swap docs and site in; the staging
-    folder is gone afterwards whatever happened."""
+    folder is gone afterwards whatever happened. `cache` keeps what MkDocs made of each
+    page for the next build (`page_cache`)."""
     try:
-        _mkdocs(settings, staging / "docs", staging / "site")
+        _mkdocs(with_cache(settings, cache), staging / "docs", staging / "site")
         point("site-build")
         _swap(staging / "docs", docs_dir)
         _swap(staging / "site", site_dir)
@@ -76,6 +79,14 @@ def mkdocs_options(settings: dict, docs: Path, site: Path | None = None) -> dict
     if site is not None:
         options["site_dir"] = str(site.resolve())
     return options
+
+
+def with_cache(settings: dict, cache: Path | None) -> dict:
+    """`settings` with the page cache plugin last among the plugins (or as they are)."""
+    if cache is None:
+        return settings
+    plugins = list(settings.get("plugins") or [])
+    return {**settings, "plugins": [*plugins, {"themesite-page-cache": {"folder": str(cache)}}]}
 
 
 def _mkdocs(settings: dict, docs: Path, site: Path) -> None:
