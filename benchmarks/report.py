@@ -137,6 +137,7 @@ COLUMNS = (
     ("cold build s", "cold_build_s"),
     ("incremental s", "incremental_build_s"),
     ("incr/cold", "incremental_ratio"),
+    ("pages unchanged by it", "incremental_pages_unchanged"),
 )
 
 

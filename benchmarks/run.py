@@ -19,6 +19,7 @@ floor measured in the same run, which keeps them comparable on a busy machine.
 from __future__ import annotations
 
 import argparse
+import hashlib
 import json
 import os
 import re
@@ -62,18 +63,30 @@ def _cli_build(root: Path) -> tuple[float, str]:
     return time.perf_counter() - started, result.stdout
 
 
+def _pages(root: Path) -> dict[str, str]:
+    docs = root / "build" / "docs"
+    return {
+        p.relative_to(docs).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
+        for p in docs.rglob("*.md")
+    }
+
+
 def incremental(root: Path, extra: Path) -> dict:
     """A cold `themesite build`, then `add` of one new thread and a second build."""
     for name in ("corpus/threads", "build", "site"):
         shutil.rmtree(root / name, ignore_errors=True)
     cold, _ = _cli_build(root)
+    before = _pages(root)
     themesite(root, "add", str(extra))
     warm, output = _cli_build(root)
+    after = _pages(root)
     nlp = re.search(r"NLP: (\d+) texts? processed, (\d+) from the cache", output)
     return {
         "cold_build_s": round(cold, 3),
         "incremental_build_s": round(warm, 3),
         "incremental_ratio": round(warm / cold, 3),
+        # Pages whose Markdown the new thread left as it was: what the page cache reuses.
+        "incremental_pages_unchanged": sum(after.get(page) == d for page, d in before.items()),
         "incremental_reingested": "re-ingested" in output,
         "incremental_nlp_processed": int(nlp.group(1)) if nlp else None,
         "incremental_nlp_cached": int(nlp.group(2)) if nlp else None,
