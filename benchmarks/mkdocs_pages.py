@@ -1,12 +1,13 @@
-"""MkDocs on a built project's pages: without the page cache, filling it, and from it.
+"""MkDocs on a built project's pages, with and without themesite's two MkDocs plugins.
 
-    python benchmarks/page_cache.py PROJECT [--runs 3] [--json FILE]
+    python benchmarks/mkdocs_pages.py PROJECT [--runs 3] [--json FILE]
 
 PROJECT is a project `themesite build` has built (its pages are in build/docs/; make one
 with `run.py --keep` or `steps.py --project DIR`). Each run builds those pages with
-MkDocs, in this process, three ways: with no cache; into an empty cache (what a cold
-`themesite build` pays); and from that cache with every page unchanged (the most a
-rebuild can save on MkDocs). Printed: the median wall time of each, the cache's size,
+MkDocs, in this process, four ways: plain MkDocs (neither plugin); with the raw HTML
+plugin (`raw_html.py`, which every build uses); with it and an empty page cache (what a
+cold `themesite build` pays); and from that cache with every page unchanged (the most
+a rebuild can save on MkDocs). Printed: the median wall time of each, the cache's size,
 and the pages. Every site is compared with the first: they must be byte-identical.
 """
 
@@ -27,6 +28,8 @@ from report import machine
 from themesite.render.site import _mkdocs, with_cache
 from themesite.render.site_files import SiteText, mkdocs_config
 
+RAW_HTML = "themesite-raw-html"
+
 
 def digest(site: Path) -> str:
     found = hashlib.sha256()
@@ -46,19 +49,22 @@ def main() -> int:
     if not docs.is_dir():
         parser.error(f"{docs} is missing: build the project first")
     settings = mkdocs_config(args.project, SiteText(title="bench", description=""))
-    times: dict[str, list[float]] = {"no cache": [], "filling the cache": [], "from the cache": []}
+    plain = {**settings, "plugins": [p for p in settings["plugins"] if p != RAW_HTML]}
+    ways = ("plain MkDocs", "raw HTML plugin", "filling the cache", "from the cache")
+    times: dict[str, list[float]] = {way: [] for way in ways}
     sites, size = set(), 0
     with tempfile.TemporaryDirectory(prefix="page-cache-") as work:
         for run in range(args.runs):
             cache = Path(work) / f"cache-{run}"
-            for label, folder in (
-                ("no cache", None),
-                ("filling the cache", cache),
-                ("from the cache", cache),
+            for label, chosen, folder in (
+                (ways[0], plain, None),
+                (ways[1], settings, None),
+                (ways[2], settings, cache),
+                (ways[3], settings, cache),
             ):
                 site = Path(work) / "site"
                 started = time.perf_counter()
-                _mkdocs(with_cache(settings, folder), docs, site)
+                _mkdocs(with_cache(chosen, folder), docs, site)
                 times[label].append(time.perf_counter() - started)
                 sites.add(digest(site))
                 shutil.rmtree(site)

@@ -91,6 +91,11 @@ def snapshot(revision: str, dest: Path) -> Path:
         source_root = dest / ".python"
         source_root.mkdir()
         (source_root / "themesite").symlink_to(dest / "generator", target_is_directory=True)
+    templates = source_root / "themesite" / "site_templates"
+    if (dest / "site_templates").is_dir() and not templates.exists():
+        # The package's templates live at the top of the repository; without this link
+        # the editable install would import the working tree's.
+        templates.symlink_to(dest / "site_templates", target_is_directory=True)
     os.environ["PYTHONPATH"] = os.pathsep.join(
         filter(None, [str(source_root), os.environ.get("PYTHONPATH")])
     )
