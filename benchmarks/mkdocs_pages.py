@@ -4,11 +4,13 @@
 
 PROJECT is a project `themesite build` has built (its pages are in build/docs/; make one
 with `run.py --keep` or `steps.py --project DIR`). Each run builds those pages with
-MkDocs, in this process, four ways: plain MkDocs (neither plugin); with the raw HTML
-plugin (`raw_html.py`, which every build uses); with it and an empty page cache (what a
-cold `themesite build` pays); and from that cache with every page unchanged (the most
-a rebuild can save on MkDocs). Printed: the median wall time of each, the cache's size,
-and the pages. Every site is compared with the first: they must be byte-identical.
+MkDocs, in this process, five ways: plain MkDocs (neither plugin); with the raw HTML
+plugin (`raw_html.py`, which every build uses); with it and an empty page cache, in one
+process (what a cold `themesite build` pays on one core) and with the helper process
+that makes pages ahead of MkDocs (`page_helper.py`, what it pays on two); and from that
+cache with every page unchanged (the most a rebuild can save on MkDocs). Printed: the
+median wall time of each, the cache's size, and the pages. Every site is compared with
+the first: they must be byte-identical.
 """
 
 from __future__ import annotations
@@ -25,7 +27,7 @@ from pathlib import Path
 
 from report import machine
 
-from themesite.render.site import _mkdocs, with_cache
+from themesite.render.site import _mkdocs
 from themesite.render.site_files import SiteText, mkdocs_config
 
 RAW_HTML = "themesite-raw-html"
@@ -39,6 +41,12 @@ def digest(site: Path) -> str:
     return found.hexdigest()
 
 
+def cached(settings: dict, folder: Path, helper: bool) -> dict:
+    """`settings` with the page cache in `folder`, its helper process on or off."""
+    plugin = {"themesite-page-cache": {"folder": str(folder), "helper": helper}}
+    return {**settings, "plugins": [*settings["plugins"], plugin]}
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("project", type=Path)
@@ -50,26 +58,37 @@ def main() -> int:
         parser.error(f"{docs} is missing: build the project first")
     settings = mkdocs_config(args.project, SiteText(title="bench", description=""))
     plain = {**settings, "plugins": [p for p in settings["plugins"] if p != RAW_HTML]}
-    ways = ("plain MkDocs", "raw HTML plugin", "filling the cache", "from the cache")
+    ways = (
+        "plain MkDocs",
+        "raw HTML plugin",
+        "filling the cache",
+        "filling the cache, with the helper",
+        "from the cache",
+    )
     times: dict[str, list[float]] = {way: [] for way in ways}
     sites, size = set(), 0
     with tempfile.TemporaryDirectory(prefix="page-cache-") as work:
         for run in range(args.runs):
-            cache = Path(work) / f"cache-{run}"
-            for label, chosen, folder in (
-                (ways[0], plain, None),
-                (ways[1], settings, None),
-                (ways[2], settings, cache),
-                (ways[3], settings, cache),
+            one, two = (Path(work) / f"{name}-{run}" for name in ("one", "two"))
+            for label, chosen in zip(
+                ways,
+                (
+                    plain,
+                    settings,
+                    cached(settings, one, helper=False),
+                    cached(settings, two, helper=True),
+                    cached(settings, two, helper=False),
+                ),
+                strict=True,
             ):
                 site = Path(work) / "site"
                 started = time.perf_counter()
-                _mkdocs(with_cache(chosen, folder), docs, site)
+                _mkdocs(chosen, docs, site)
                 times[label].append(time.perf_counter() - started)
                 sites.add(digest(site))
                 shutil.rmtree(site)
                 print(f"run {run + 1} {label}: {times[label][-1]:.1f} s", flush=True)
-            size = sum(p.stat().st_size for p in cache.rglob("*") if p.is_file())
+            size = sum(p.stat().st_size for p in two.rglob("*") if p.is_file())
     pages = sum(1 for _ in docs.rglob("*.md"))
     result = {
         "machine": machine(),

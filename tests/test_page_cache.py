@@ -99,3 +99,60 @@ def test_a_damaged_or_stale_cache_is_a_miss(tmp_path, docs):
     (cache / "zz" / f"{'z' * 64}.json").write_text("{}", "utf-8")  # no page has this key
     assert _build(tmp_path, "second", docs, cache) == plain
     assert sorted(cache.rglob("*.json")) == entries  # unused entries are gone
+
+
+def _slow_in_this_process(monkeypatch, seconds: float) -> list:
+    """Make MkDocs' own conversions slow (not the helper's, a forked process): the helper
+    then certainly gets to the last pages first. Returns the pages MkDocs converted."""
+    import os
+    import time
+
+    from mkdocs.structure.pages import Page
+
+    here, converted, original = os.getpid(), [], Page.render
+
+    def render(page, *args):
+        if os.getpid() == here:
+            converted.append(page.file.src_uri)
+            time.sleep(seconds)
+        return original(page, *args)
+
+    monkeypatch.setattr(Page, "render", render)
+    return converted
+
+
+@pytest.fixture
+def many(tmp_path):
+    pages = {f"page-{n:02}.md": f"# {n}\n\nSee [next](page-{n + 1:02}.md).\n" for n in range(11)}
+    pages["page-11.md"] = "# 11\n\n<p>the <em>raw</em> last</p>\n\nBack to [one](page-00.md).\n"
+    return _docs(tmp_path / "many", pages)
+
+
+def test_the_helper_makes_pages_ahead_of_mkdocs_for_the_same_site(tmp_path, many, monkeypatch):
+    from mkdocs.config import load_config
+
+    from themesite.render import page_helper
+    from themesite.render.site import mkdocs_options
+
+    config = load_config(**mkdocs_options(with_cache(SETTINGS, tmp_path / "c"), many))
+    if not page_helper.available(config):
+        pytest.skip("the helper needs a second core")
+    plain = _build(tmp_path, "plain", many, None)
+    converted = _slow_in_this_process(monkeypatch, 0.3)
+    assert _build(tmp_path, "helped", many, tmp_path / "cache") == plain
+    assert 0 < len(converted) < 12  # the helper converted the last pages
+    assert "page-11.md" not in converted
+
+
+def test_a_page_that_warns_in_the_helper_fails_the_build_as_without_it(tmp_path, many, monkeypatch):
+    (many / "page-11.md").write_text("# Page 11\n\nA link to [nowhere](gone.md).\n", "utf-8")
+    with pytest.raises(SiteBuildError):
+        _build(tmp_path, "plain", many, None)
+    converted = _slow_in_this_process(monkeypatch, 0.3)
+    cache = tmp_path / "cache"
+    with pytest.raises(SiteBuildError):
+        _build(tmp_path, "helped", many, cache)
+    assert "page-11.md" in converted  # MkDocs met the warning itself
+    kept = [path.read_text("utf-8") for path in cache.rglob("*.json")]
+    assert kept  # the helper kept the pages that did not warn, and only those
+    assert not [entry for entry in kept if "gone.md" in entry or "nowhere" in entry]

@@ -17,9 +17,12 @@ folder named by a digest of everything they were made from:
 
 Anything else is a miss, and a miss is rendered and indexed by MkDocs itself, so a
 build from the cache is byte-identical to one without (tests/test_page_cache.py).
-Nothing is written unless the build logged no warning (a strict build that fails must
-not leave pages that would then pass), and entries this build did not use are removed.
+No page that logged a warning is kept (a strict build that fails must not leave pages
+that would then pass): this process writes its entries at the end, and only if the build
+logged no warning; then entries this build did not use are removed.
 A Markdown extension that reads other files (pymdownx.snippets) turns the cache off.
+On a machine with more than one core a helper process fills the cache ahead of MkDocs
+during the build (`page_helper.py`).
 """
 
 from __future__ import annotations
@@ -38,12 +41,16 @@ from mkdocs.plugins import BasePlugin, event_priority
 from mkdocs.structure.pages import Page
 from mkdocs.structure.toc import get_toc
 
+from themesite.render import page_helper
+
 #: Extensions whose output depends on more than the page's Markdown.
 READS_FILES = frozenset({"pymdownx.snippets"})
 
 
 class PageCacheConfig(Config):
     folder = config_options.Type(str, default="")
+    #: A second process makes pages ahead of MkDocs where it can (`page_helper`).
+    helper = config_options.Type(bool, default=True)
 
 
 class PageCache(BasePlugin[PageCacheConfig]):
@@ -66,34 +73,54 @@ class PageCache(BasePlugin[PageCacheConfig]):
         self.pending: dict[str, dict] = {}
         self.used: set[str] = set()
         self.warnings = _Warnings()
+        self.helper: page_helper.Helper | None = None
         return config
 
     def on_pre_build(self, config):
         logging.getLogger("mkdocs").addHandler(self.warnings)
-        search = next((p for p in config.plugins.values() if _indexes(p)), None)
-        if self.folder is not None and search is not None:
-            index = search.search_index
+        self.search = next((p for p in config.plugins.values() if _indexes(p)), None)
+        if self.folder is not None and self.search is not None:
+            index = self.search.search_index
             original = index.add_entry_from_context
-            index.add_entry_from_context = partial(self._index, index, original, search)
+            index.add_entry_from_context = partial(self._index, index, original, self.search)
+
+    @event_priority(-100)  # last: the pages are final, and MkDocs converts them next
+    def on_nav(self, nav, config, files):
+        if self.folder is not None and self.config.helper and page_helper.available(config):
+            self.helper = page_helper.Helper(self, config, files)
+        return nav
 
     @event_priority(-100)  # last: the key is the Markdown every other plugin left
     def on_page_markdown(self, markdown, page, config, files):
         if self.folder is not None:
             page.render = partial(self._render, page)  # this page's render, not the class's
+        if self.helper is not None:
+            self.helper.converting(page)
         return markdown
 
     def on_post_build(self, config):
-        logging.getLogger("mkdocs").removeHandler(self.warnings)
+        self._stop()
         if self.folder is None or self.warnings.seen:
             return
-        for key, entry in sorted(self.pending.items()):
-            _write(self.folder / key[:2] / f"{key}.json", entry)
+        self.flush()
         for path in sorted(self.folder.glob("*/*")):
             if path.suffix != ".json" or path.stem not in self.used:  # or left by a kill
                 path.unlink()
 
     def on_build_error(self, error):
+        self._stop()
+
+    def flush(self, search_only: bool = False) -> None:
+        """Write the entries made since the last flush (only the search entries)."""
+        for key, entry in sorted(self.pending.items()):
+            if not search_only or "entries" in entry:
+                _write(self.folder / key[:2] / f"{key}.json", entry)
+
+    def _stop(self) -> None:
         logging.getLogger("mkdocs").removeHandler(self.warnings)
+        if self.helper is not None:
+            self.helper.stop()
+            self.helper = None
 
     def _render(self, page: Page, config, files) -> None:
         del page.render
@@ -126,6 +153,8 @@ class PageCache(BasePlugin[PageCacheConfig]):
             self.used.add(key)
 
     def _index(self, index, original, search, page: Page) -> None:
+        if self.helper is not None:
+            self.helper.indexing(page)
         key = _digest(
             "search",
             self.settings,
@@ -174,6 +203,8 @@ class _Recording:
 
 
 class _Warnings(logging.Handler):
+    themesite_counts_warnings = True  # the helper keeps this handler (`page_helper`)
+
     def __init__(self) -> None:
         super().__init__(logging.WARNING)
         self.seen = False
