@@ -128,15 +128,19 @@ def many(tmp_path):
     return _docs(tmp_path / "many", pages)
 
 
-def test_the_helper_makes_pages_ahead_of_mkdocs_for_the_same_site(tmp_path, many, monkeypatch):
+def _needs_the_helper(tmp_path, docs) -> None:
     from mkdocs.config import load_config
 
     from themesite.render import page_helper
     from themesite.render.site import mkdocs_options
 
-    config = load_config(**mkdocs_options(with_cache(SETTINGS, tmp_path / "c"), many))
+    config = load_config(**mkdocs_options(with_cache(SETTINGS, tmp_path / "c"), docs))
     if not page_helper.available(config):
         pytest.skip("the helper needs a second core")
+
+
+def test_the_helper_makes_pages_ahead_of_mkdocs_for_the_same_site(tmp_path, many, monkeypatch):
+    _needs_the_helper(tmp_path, many)
     plain = _build(tmp_path, "plain", many, None)
     converted = _slow_in_this_process(monkeypatch, 0.3)
     assert _build(tmp_path, "helped", many, tmp_path / "cache") == plain
@@ -145,6 +149,7 @@ def test_the_helper_makes_pages_ahead_of_mkdocs_for_the_same_site(tmp_path, many
 
 
 def test_a_page_that_warns_in_the_helper_fails_the_build_as_without_it(tmp_path, many, monkeypatch):
+    _needs_the_helper(tmp_path, many)
     (many / "page-11.md").write_text("# Page 11\n\nA link to [nowhere](gone.md).\n", "utf-8")
     with pytest.raises(SiteBuildError):
         _build(tmp_path, "plain", many, None)

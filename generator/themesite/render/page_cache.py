@@ -82,7 +82,7 @@ class PageCache(BasePlugin[PageCacheConfig]):
         if self.folder is not None and self.search is not None:
             index = self.search.search_index
             original = index.add_entry_from_context
-            index.add_entry_from_context = partial(self._index, index, original, self.search)
+            index.add_entry_from_context = partial(self._index, index, original)
 
     @event_priority(-100)  # last: the pages are final, and MkDocs converts them next
     def on_nav(self, nav, config, files):
@@ -152,13 +152,13 @@ class PageCache(BasePlugin[PageCacheConfig]):
             }
             self.used.add(key)
 
-    def _index(self, index, original, search, page: Page) -> None:
+    def _index(self, index, original, page: Page) -> None:
         if self.helper is not None:
             self.helper.indexing(page)
         key = _digest(
             "search",
             self.settings,
-            dict(search.config),
+            dict(self.search.config),
             page.url,
             page.title,
             page.meta,

@@ -15,8 +15,9 @@ what it builds:
   who got there first decides only the time;
 - a page that logged a warning in the helper is not written, so MkDocs meets the
   warning itself (a strict build fails the same way);
-- it runs only beside plugins known to have no other effects (Material's search and
-  themesite's own), on a machine with more than one core, and never outlives the build.
+- it runs only beside plugins whose page events only compute (Material's search and
+  offline plugins and themesite's own), on a machine with more than one core, and never
+  outlives the build.
 """
 
 from __future__ import annotations
@@ -59,13 +60,15 @@ class Helper:
 
     def converting(self, page) -> None:
         """MkDocs' first loop has reached `page`."""
-        if os.getpid() == self.parent:
-            self.converted.value = self.order.get(page.file.src_uri, self.converted.value)
+        self._reached(self.converted, page)
 
     def indexing(self, page) -> None:
         """MkDocs' second loop has reached `page`."""
-        if os.getpid() == self.parent:
-            self.indexed.value = self.order.get(page.file.src_uri, self.indexed.value)
+        self._reached(self.indexed, page)
+
+    def _reached(self, position, page) -> None:
+        if os.getpid() == self.parent:  # the helper runs the same events: not its place
+            position.value = self.order.get(page.file.src_uri, position.value)
 
     def stop(self) -> None:
         if self.process.is_alive():
