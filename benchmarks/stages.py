@@ -67,31 +67,49 @@ def main() -> None:
         timings[f"{name}_s"] = time.perf_counter() - begun
         return value
 
-    corpus = timed("ingest", ingest_stage, project, ingest_config, steps)
-    analysis = timed(
-        "analyse", analyse_stage, project, analyse_config, progress=steps, threads=corpus.threads
-    )
-    site = timed("render", render_stage, project, analyse_config, analysis, corpus)
-    check = corpus.check
-    summary = {
-        "authors": len({c.author for t in corpus.threads for c in t.comments if c.author}),
-        "themes": len(analysis.findings.themes),
-        "nlp_processed": getattr(analysis, "processed", None),
-        "nlp_cached": getattr(analysis, "cached", None),
-        "markdown_pages": len(site.pages),
-        "download_mb": round(
-            sum(b.stat().st_size if isinstance(b, Path) else len(b) for b in site.files.values())
-            / 1e6,
-            2,
-        ),
-    }
-    # As `themesite build` does: only the staged site stays in memory beside MkDocs.
-    announce("stage", "mkdocs")
-    begun = time.perf_counter()
-    staging = stage_site(project, site)
-    # Revisions since the MkDocs settings ship in the package carry them with the site.
-    settings = [site.mkdocs] if hasattr(site, "mkdocs") else []
-    del corpus, analysis, site
+    def staged(progress):
+        """Ingest, analyse, render and stage the site, each timed: what `themesite build`
+        does in its child process (where the revision has one)."""
+        corpus = timed("ingest", ingest_stage, project, ingest_config, progress)
+        analysis = timed(
+            "analyse",
+            analyse_stage,
+            project,
+            analyse_config,
+            progress=progress,
+            threads=corpus.threads,
+        )
+        site = timed("render", render_stage, project, analyse_config, analysis, corpus)
+        summary = {
+            "authors": len({c.author for t in corpus.threads for c in t.comments if c.author}),
+            "themes": len(analysis.findings.themes),
+            "nlp_processed": getattr(analysis, "processed", None),
+            "nlp_cached": getattr(analysis, "cached", None),
+            "markdown_pages": len(site.pages),
+            "download_mb": round(
+                sum(
+                    b.stat().st_size if isinstance(b, Path) else len(b) for b in site.files.values()
+                )
+                / 1e6,
+                2,
+            ),
+        }
+        # As `themesite build` does: only the staged site stays in memory beside MkDocs.
+        announce("stage", "mkdocs")
+        begun = time.perf_counter()
+        staging = stage_site(project, site)
+        # Revisions since the MkDocs settings ship in the package carry them with the site.
+        settings = [site.mkdocs] if hasattr(site, "mkdocs") else []
+        return dict(timings), corpus.check, summary, staging, settings, begun
+
+    try:  # revisions since the build runs its heavy part in a child process
+        from themesite.isolated import run_isolated
+    except ImportError:
+        found = staged(steps)
+    else:
+        found = run_isolated(staged, steps)
+    child_timings, check, summary, staging, settings, begun = found
+    timings.update(child_timings)
     publish_site(project, staging, *settings)
     timings["mkdocs_s"] = time.perf_counter() - begun
     announce("stage", "done")

@@ -19,6 +19,7 @@ from themesite.history import Previous
 from themesite.ingest.check import CheckReport, check_corpus
 from themesite.ingest.corpus import current_threads, raw_digests, rebuild
 from themesite.ingest.records import Thread
+from themesite.isolated import run_isolated
 from themesite.progress import QUIET, Progress
 from themesite.stamp import Summary
 
@@ -419,7 +420,23 @@ def build(
     mkdocs_config(project.root, SiteText(title="", description=""))
     shaping = project_shaping(project)
     previous = read_previous(project, previous_path)
-    forget(project)
+    with build_lock(project):
+        forget(project)
+        # MkDocs holds every page of the site in memory while it builds: the analysis
+        # runs in a child process, whose memory is the system's again when it ends.
+        report, record, compared, staging = run_isolated(
+            _staged, progress, project, ingest, analyse, site_config, previous, shaping
+        )
+        progress.step("build: MkDocs (strict) into site/")
+        publish_site(project, staging, report.mkdocs)
+        write_records(project, record, compared)
+        write_stamp(project, inputs(), _summary(report))
+    return report
+
+
+def _staged(progress: Progress, project, ingest, analyse, site_config, previous, shaping):
+    """Ingest, analyse and render into a staging folder: the report, this build's
+    record, the one it was compared with, and the staging folder."""
     corpus = ingest_stage(project, ingest, progress)
     analysis = analyse_stage(
         project,
@@ -448,17 +465,7 @@ def build(
         warnings=(*analysis.warnings, *site.warnings),
     )
     progress.step(f"build: writing {len(site.pages)} pages")
-    record, compared = site.record, site.previous
-    with build_lock(project):
-        staging = stage_site(project, site)
-        # MkDocs holds every page of the site in memory while it builds: the corpus, the
-        # findings and the rendered pages need not stay beside them.
-        del corpus, analysis, site
-        progress.step("build: MkDocs (strict) into site/")
-        publish_site(project, staging, report.mkdocs)
-        write_records(project, record, compared)
-        write_stamp(project, inputs(), _summary(report))
-    return report
+    return report, site.record, site.previous, stage_site(project, site)
 
 
 def _summary(report: BuildReport) -> Summary:

@@ -58,3 +58,15 @@ def arm(value: str | None) -> None:
     global _FAULT
     _FAULT = _parse(value)
     _reached.clear()
+
+
+def reached() -> dict[str, int]:
+    """How often each point was reached so far in this process (for `adopt`)."""
+    return dict(_reached)
+
+
+def adopt(counts: dict[str, int]) -> None:
+    """Take over the counts of a forked child that ran while this process waited
+    (`isolated`): its points and this process's are one command's, numbered as one."""
+    _reached.clear()
+    _reached.update(counts)
