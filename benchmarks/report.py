@@ -134,6 +134,8 @@ COLUMNS = (
     ("site MB", "site.size_mb"),
     ("largest page KB", "site.largest_page_bytes"),
     ("search index MB", "site.search_index_mb"),
+    ("first search result s", "search.first_result_s"),
+    ("next search result s", "search.next_result_s"),
     ("cold build s", "cold_build_s"),
     ("incremental s", "incremental_build_s"),
     ("incr/cold", "incremental_ratio"),

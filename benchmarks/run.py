@@ -7,7 +7,8 @@ Each run builds a fresh project in a temporary folder and measures, in this orde
 1. the build stages (ingest, analyse, render, MkDocs) in a child process, with the
    resident memory of its whole process tree sampled every 50 ms;
 2. the NLP floor: spaCy's own processing of the same comments (see `floor.py`);
-3. the site: pages, size, largest page, search index;
+3. the site: pages, size, largest page, search index, and how long a reader waits
+   for a search result in Chromium (`search.py`; skipped where it is not installed);
 4. a cold `themesite build` and, after `themesite add` of one new thread, an
    incremental `themesite build`, both through the real command;
 5. the stages once more on the unchanged project, to show where a rebuild spends
@@ -33,6 +34,8 @@ from pathlib import Path
 from procwatch import watch
 from project import REPO, commit_of, new_project, snapshot, themesite
 from report import machine, markdown, summarise
+from search import available as browser_available
+from search import measure as search_wait
 from seedtext import load as load_seeds
 from synth import LAYOUTS, Synth, parse_size, write_corpus, write_extra_thread
 
@@ -126,6 +129,9 @@ def one_run(
         "step_s": staged.step_seconds,
         "site": site_figures(root / "site"),
     }
+    if browser_available():
+        waited = search_wait(root / "site")
+        record["search"] = {k: waited[k] for k in ("first_result_s", "next_result_s")}
     times = {s: record[f"{s}_s"] for s in STAGES}
     base = record["floor_s"]
     record["ratios"] = {
