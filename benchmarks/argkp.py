@@ -99,7 +99,8 @@ def _figures(findings, themes, scored, matched, labels) -> dict:
         for comment, row in zip(table.comments, table.similarity, strict=True)
     }
     graded = [a for a in scored if a in matched]
-    top1 = np.mean([best.get(a) in matched[a] for a in graded])
+    # With many examples held out, a small group may have no matched argument left.
+    top1 = np.mean([best.get(a) in matched[a] for a in graded]) if graded else None
     assigned = [
         (item.unit_id[2:], item.theme_id)
         for item in findings.comment_assignments
@@ -109,8 +110,8 @@ def _figures(findings, themes, scored, matched, labels) -> dict:
     return {
         "arguments": len(scored),
         "graded": len(graded),
-        "top1": round(float(top1), 3),
-        "char35": round(_char35(scored, themes, matched), 3),
+        "top1": round(float(top1), 3) if graded else None,
+        "char35": round(_char35(scored, themes, matched), 3) if graded else None,
         "coverage": round(len({arg for arg, _ in assigned}) / len(scored), 3),
         "precision": round(float(np.mean(judged)), 3) if judged else None,
         "judged_pairs": len(judged),
