@@ -15,6 +15,7 @@ TARGETS = {
     "(ingest+analyse+render)/floor <= 2": ("ratios.(ingest+analyse+render)/floor", 2.0, "100k"),
     "peak memory (PSS) < 2 GB": ("peak_pss_mb", 2048.0, "100k"),
     "incremental build <= 15% of cold": ("incremental_ratio", 0.15, "10k"),
+    "unchanged build <= 5% of cold": ("unchanged_ratio", 0.05, "10k"),
     "cold build (whole site) <= 10 min": ("cold_build_s", 600.0, "100k"),
     "no page over 2 MB": ("site.largest_page_bytes", 2 * MB, "any"),
     "seed corpus build < 10 s": ("cold_build_s", 10.0, "seeds"),

@@ -83,6 +83,7 @@ def incremental(root: Path, extra: Path) -> dict:
     themesite(root, "add", str(extra))
     warm, output = _cli_build(root)
     after = _pages(root)
+    same, said = _cli_build(root)  # nothing changed since: the build should say so and stop
     nlp = re.search(r"NLP: (\d+) texts? processed, (\d+) from the cache", output)
     return {
         "cold_build_s": round(cold, 3),
@@ -93,6 +94,9 @@ def incremental(root: Path, extra: Path) -> dict:
         "incremental_reingested": "re-ingested" in output,
         "incremental_nlp_processed": int(nlp.group(1)) if nlp else None,
         "incremental_nlp_cached": int(nlp.group(2)) if nlp else None,
+        "unchanged_build_s": round(same, 3),
+        "unchanged_ratio": round(same / cold, 4),
+        "unchanged_build_stopped": "nothing changed since the last build" in said,
     }
 
 

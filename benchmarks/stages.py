@@ -102,19 +102,22 @@ def main() -> None:
         settings = [site.mkdocs] if hasattr(site, "mkdocs") else []
         return dict(timings), corpus.check, summary, staging, settings, begun
 
-    try:  # revisions since the build runs its heavy part in a child process
+    # Revisions since the build runs its heavy part in a child process (asked of the
+    # measured package's folder: an editable install could supply the module otherwise).
+    package = Path(themesite.analyse.stage.__file__).parent.parent
+    if (package / "isolated.py").exists():
         from themesite.isolated import run_isolated
-    except ImportError:
-        found = staged(steps)
-    else:
+
         found = run_isolated(staged, steps)
+    else:
+        found = staged(steps)
     child_timings, check, summary, staging, settings, begun = found
     timings.update(child_timings)
     publish_site(project, staging, *settings)
     timings["mkdocs_s"] = time.perf_counter() - begun
     announce("stage", "done")
     result = {
-        "themesite_path": str(Path(themesite.analyse.stage.__file__).parent.parent),
+        "themesite_path": str(package),
         **{k: round(v, 3) for k, v in timings.items()},
         "threads": check.threads,
         "comments": check.comments,
