@@ -34,12 +34,7 @@ LOGGER = "themesite"
 
 
 class _RemoteTraceback(Exception):
-    def __init__(self, text: str) -> None:
-        super().__init__(text)
-        self.text = text
-
-    def __str__(self) -> str:
-        return self.text
+    """The child's traceback, as text: the cause of the error raised in the caller."""
 
 
 class _Relay(Progress):

@@ -48,7 +48,8 @@ def try_lock(folder: Path) -> Iterator[bool]:
 @contextlib.contextmanager
 def exclusive(folder: Path, busy: str) -> Iterator[None]:
     """The folder's lock, or a CorpusError saying `busy` at once if another process has it."""
-    if _held.get(folder.resolve(), os.getpid()) != os.getpid():
+    holder = _held.get(folder.resolve())
+    if holder is not None and holder != os.getpid():
         yield  # held by the parent this process was forked from, for it
         return
     with try_lock(folder) as taken:
